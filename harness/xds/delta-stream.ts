@@ -1,0 +1,133 @@
+// Incremental (delta) stream handling, following Envoy's xds_protocol doc "Incremental xDS":
+// - the server sends only resources whose version differs from what the client has, and names the
+//   deleted ones in removed_resources;
+// - on (re)connect the client states what it has in initial_resource_versions; unchanged resources are
+//   not sent again;
+// - for LDS/CDS an empty resource_names_subscribe on the first request, or "*", subscribes to everything;
+// - every response is ACKed or NACKed by its own nonce; after a NACK the client still has its previous
+//   versions, so the server's view of what the client has goes back to them.
+import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from "../proto/discovery.ts";
+import { allResourcesRequiredInSotW } from "../proto/type-urls.ts";
+import type { RequestClass, StreamInfo } from "./events.ts";
+import type { Entry } from "./snapshot.ts";
+import { XdsStream, type StreamHost } from "./stream.ts";
+
+interface Watch {
+  wildcard: boolean;
+  subscribed: Set<string>;
+  /** What the client has: name → resource version. */
+  known: Map<string, string>;
+  /** Per in-flight nonce, what `known` held before that response, to restore on NACK. */
+  inflight: Map<string, Map<string, string | undefined>>;
+}
+
+export class DeltaStream extends XdsStream {
+  private readonly watchesByType = new Map<string, Watch>();
+
+  constructor(
+    host: StreamHost,
+    info: StreamInfo,
+    private readonly write: (r: DeltaDiscoveryResponse) => void,
+    private readonly end: () => void,
+  ) {
+    super(host, info);
+  }
+
+  watches(typeUrl: string): boolean {
+    return this.watchesByType.has(typeUrl);
+  }
+
+  handle(req: DeltaDiscoveryRequest): void {
+    this.learnNode(req.node);
+    const typeUrl = this.typeOf(req.typeUrl);
+    let watch = this.watchesByType.get(typeUrl);
+    const first = !watch;
+    let classification: RequestClass = first ? "initial" : "subscription";
+    if (req.responseNonce) {
+      const prev = watch?.inflight.get(req.responseNonce);
+      if (!watch || !prev) classification = "stale";
+      else {
+        classification = req.errorDetail ? "nack" : "ack";
+        watch.inflight.delete(req.responseNonce);
+        if (req.errorDetail)
+          for (const [n, v] of prev) v === undefined ? watch.known.delete(n) : watch.known.set(n, v);
+        this.settle(req.responseNonce, { kind: req.errorDetail ? "nacked" : "acked", errorDetail: req.errorDetail });
+      }
+    }
+    this.host.emitRequest({
+      ...this.base(),
+      node: req.node,
+      typeUrl,
+      classification,
+      versionInfo: "",
+      nonce: req.responseNonce,
+      resourceNames: req.resourceNamesSubscribe ?? [],
+      unsubscribe: req.resourceNamesUnsubscribe ?? [],
+      initialResourceVersions: first ? { ...(req.initialResourceVersions ?? {}) } : undefined,
+      errorDetail: req.errorDetail,
+    });
+    if (!watch) {
+      watch = { wildcard: false, subscribed: new Set(), known: new Map(), inflight: new Map() };
+      this.watchesByType.set(typeUrl, watch);
+      for (const [n, v] of Object.entries(req.initialResourceVersions ?? {})) watch.known.set(n, v);
+    }
+    const subscribe = req.resourceNamesSubscribe ?? [];
+    const unsubscribe = req.resourceNamesUnsubscribe ?? [];
+    if (subscribe.includes("*") || (first && subscribe.length === 0 && allResourcesRequiredInSotW(typeUrl)))
+      watch.wildcard = true;
+    if (unsubscribe.includes("*")) watch.wildcard = false;
+    for (const n of subscribe) if (n !== "*") watch.subscribed.add(n);
+    for (const n of unsubscribe) {
+      watch.subscribed.delete(n);
+      watch.known.delete(n);
+    }
+    if (classification === "nack") {
+      if (this.host.faults.some((f) => f.resendOnNack)) this.push(typeUrl);
+      return;
+    }
+    if (classification !== "stale") this.push(typeUrl);
+  }
+
+  push(typeUrl: string): string | undefined {
+    const watch = this.watchesByType.get(typeUrl);
+    const state = this.host.stateFor(this.nodeId)?.get(typeUrl);
+    if (!watch || !state) return undefined;
+    const inScope = (name: string) => watch.wildcard || watch.subscribed.has(name);
+    const changed: Entry[] = [...state.entries.values()].filter((e) => inScope(e.name) && watch.known.get(e.name) !== e.hash);
+    const removed = [...watch.known.keys()].filter((n) => inScope(n) && !state.entries.has(n));
+    if (changed.length === 0 && removed.length === 0) return undefined;
+    let resp: DeltaDiscoveryResponse | undefined = {
+      systemVersionInfo: state.version,
+      resources: changed.map((e) => ({ name: e.name, version: e.hash, resource: e.any, aliases: [] })),
+      typeUrl,
+      removedResources: removed,
+      nonce: this.host.nextNonce(),
+      controlPlane: { identifier: "xdsc-reference" },
+    };
+    for (const f of this.host.faults) if (resp && f.deltaResponse) resp = f.deltaResponse(this.faultContext(typeUrl), resp);
+    if (!resp) return undefined;
+    const prev = new Map<string, string | undefined>();
+    for (const e of changed) {
+      prev.set(e.name, watch.known.get(e.name));
+      watch.known.set(e.name, e.hash);
+    }
+    for (const n of removed) {
+      prev.set(n, watch.known.get(n));
+      watch.known.delete(n);
+    }
+    watch.inflight.set(resp.nonce, prev);
+    this.lastNonce.set(typeUrl, resp.nonce);
+    this.sent++;
+    this.write(resp);
+    this.host.emitResponse({
+      ...this.base(),
+      typeUrl,
+      versionInfo: resp.systemVersionInfo,
+      nonce: resp.nonce,
+      resources: changed.map((e) => ({ name: e.name, version: e.hash })),
+      removed,
+    });
+    if (this.host.faults.some((f) => f.closeAfterSend?.(this.faultContext(typeUrl)))) this.end();
+    return resp.nonce;
+  }
+}

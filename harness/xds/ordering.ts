@@ -1,0 +1,96 @@
+// Ordering policies: how the reference server moves a node from its served state to a new snapshot.
+//
+// Envoy's xds_protocol doc, "Eventual consistency considerations": to avoid traffic drop, updates should
+// be sequenced make-before-break — CDS first (if any), then EDS for those clusters, then LDS, then RDS for
+// those listeners; and after all of that, remove what is no longer referenced (stale clusters and their
+// endpoints). The named wrong orders are the known-bad twins the ordering and make-before-break suites
+// must catch.
+import { ALL_RESOURCE_TYPES, CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL } from "../proto/type-urls.ts";
+import { sameEntries, type Entry, type Snapshot, type State, type TypeState } from "./snapshot.ts";
+
+/** One push: serve `state` for `typeUrl`, optionally wait for the node's ACK/NACK, optionally delay first. */
+export interface Step {
+  typeUrl: string;
+  state: TypeState;
+  waitForAck: boolean;
+  delayMs?: number;
+  phase: "add" | "remove" | "set";
+}
+
+export const POLICY_NAMES = [
+  "make-before-break",
+  "as-given",
+  "rds-first",
+  "lds-before-cds",
+  "remove-cluster-first",
+  "eds-late",
+] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+export interface PolicyOptions {
+  /** eds-late: how long EDS is held back after the other types were sent. */
+  edsDelayMs?: number;
+}
+
+const ADD_ORDER = [CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL];
+const OTHER_TYPES = ALL_RESOURCE_TYPES.filter((t) => !ADD_ORDER.includes(t));
+/** Removal runs the other way: what references a resource goes before the resource itself. */
+const REMOVE_ORDER = [LISTENER_TYPE_URL, ROUTE_TYPE_URL, CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL];
+
+export function planSteps(policy: PolicyName, current: State, target: Snapshot, opts: PolicyOptions = {}): Step[] {
+  const steps: Step[] = [];
+  const final = (t: string, waitForAck: boolean, extra: Partial<Step> = {}) => {
+    const ts = target.state.get(t);
+    if (ts && !unchanged(current.get(t), ts)) steps.push({ typeUrl: t, state: ts, waitForAck, phase: "set", ...extra });
+  };
+  switch (policy) {
+    case "make-before-break": {
+      // Phase 1, additions and changes, with removed resources still served.
+      const afterAdd = new Map<string, TypeState>();
+      for (const t of [...ADD_ORDER, ...OTHER_TYPES]) {
+        const union = unionState(current.get(t), target.state.get(t), target.version);
+        afterAdd.set(t, union);
+        if (!unchanged(current.get(t), union)) {
+          const complete = sameEntries(union.entries, target.state.get(t)?.entries ?? new Map());
+          steps.push({ typeUrl: t, state: complete ? target.state.get(t)! : union, waitForAck: true, phase: "add" });
+        }
+      }
+      // Phase 2, removals, once nothing the target keeps references them.
+      for (const t of [...REMOVE_ORDER, ...OTHER_TYPES]) {
+        const ts = target.state.get(t)!;
+        if (!unchanged(afterAdd.get(t), ts)) steps.push({ typeUrl: t, state: ts, waitForAck: true, phase: "remove" });
+      }
+      return steps;
+    }
+    case "as-given":
+      for (const t of [...target.typeOrder, ...ALL_RESOURCE_TYPES.filter((x) => !target.typeOrder.includes(x))])
+        final(t, false);
+      return steps;
+    case "rds-first":
+      for (const t of [ROUTE_TYPE_URL, LISTENER_TYPE_URL, ENDPOINT_TYPE_URL, CLUSTER_TYPE_URL, ...OTHER_TYPES]) final(t, false);
+      return steps;
+    case "lds-before-cds":
+      for (const t of [LISTENER_TYPE_URL, ROUTE_TYPE_URL, CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, ...OTHER_TYPES]) final(t, false);
+      return steps;
+    case "remove-cluster-first":
+      // Clusters go to their final set at once (stale ones removed while routes still point at them).
+      for (const t of [CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, ROUTE_TYPE_URL, LISTENER_TYPE_URL, ...OTHER_TYPES]) final(t, false);
+      return steps;
+    case "eds-late":
+      for (const t of [CLUSTER_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL, ...OTHER_TYPES]) final(t, false);
+      final(ENDPOINT_TYPE_URL, false, { delayMs: opts.edsDelayMs ?? 3000 });
+      return steps;
+  }
+}
+
+function unchanged(a: TypeState | undefined, b: TypeState): boolean {
+  return sameEntries(a?.entries ?? new Map(), b.entries);
+}
+
+function unionState(current: TypeState | undefined, target: TypeState | undefined, version: string): TypeState {
+  const entries = new Map<string, Entry>(current?.entries ?? []);
+  for (const [k, v] of target?.entries ?? []) entries.set(k, v);
+  const complete = sameEntries(entries, target?.entries ?? new Map());
+  // An intermediate state gets its own version label, so an ACK of it is never taken for the target's.
+  return { version: complete ? version : `${version}+add`, entries };
+}

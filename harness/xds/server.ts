@@ -1,0 +1,194 @@
+// The reference xDS server: v3, ADS and per-type services, SotW and delta, per-node versioned
+// snapshots, ordering policies and fault modes. Programmatic first (`apply`, events); `xdsc serve` wraps it.
+import { EventEmitter } from "node:events";
+import * as grpc from "@grpc/grpc-js";
+import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse } from "../proto/discovery.ts";
+import { ALL_SERVICES, serviceDefinition, xdsMethods, type XdsMethod } from "../proto/services.ts";
+import { shortTypeName } from "../proto/type-urls.ts";
+import type { ApplyStepEvent, RequestEvent, ResponseEvent, ServerEvents, StreamInfo } from "./events.ts";
+import { faultByName, type Fault } from "./faults.ts";
+import { planSteps, type PolicyName, type PolicyOptions, type Step } from "./ordering.ts";
+import { cloneState, makeSnapshot, type SnapshotInput, type State } from "./snapshot.ts";
+import { DeltaStream } from "./delta-stream.ts";
+import { SotwStream } from "./sotw-stream.ts";
+import type { XdsStream } from "./stream.ts";
+
+export interface ReferenceServerOptions {
+  policy?: PolicyName;
+  policyOptions?: PolicyOptions;
+  faults?: string[];
+  /** How long a make-before-break step waits for the node's ACK before moving on. */
+  ackTimeoutMs?: number;
+}
+
+export interface ApplyResult {
+  nodeId: string;
+  version: string;
+  steps: ApplyStepEvent[];
+  nacked: boolean;
+}
+
+/** Node id that stands for "every node without a snapshot of its own". */
+export const ANY_NODE = "*";
+
+export class ReferenceServer extends EventEmitter<ServerEvents> {
+  private server?: grpc.Server;
+  private boundPort = 0;
+  private readonly states = new Map<string, State>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly live = new Set<XdsStream>();
+  private nonce = 0;
+  private streamIds = 0;
+  readonly faults: Fault[];
+  policy: PolicyName;
+
+  constructor(private readonly opts: ReferenceServerOptions = {}) {
+    super();
+    this.policy = opts.policy ?? "make-before-break";
+    this.faults = (opts.faults ?? []).map(faultByName);
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+  get address(): string {
+    return `127.0.0.1:${this.boundPort}`;
+  }
+
+  async start(port = 0): Promise<this> {
+    const server = new grpc.Server({ "grpc.max_receive_message_length": 64 << 20, "grpc.max_send_message_length": 256 << 20 });
+    for (const service of ALL_SERVICES) {
+      const handlers: grpc.UntypedServiceImplementation = {};
+      for (const m of xdsMethods().filter((x) => x.service === service)) handlers[m.name] = this.handlerFor(m);
+      server.addService(serviceDefinition(service), handlers);
+    }
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    this.server = server;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    server.forceShutdown();
+    for (const s of this.live) s.closed();
+    this.live.clear();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  /** The state currently served to a node (its own, else the ANY_NODE state). */
+  served(nodeId: string): State | undefined {
+    return this.states.get(nodeId) ?? this.states.get(ANY_NODE);
+  }
+
+  streams(): StreamInfo[] {
+    return [...this.live].map((s) => ({ ...s.info, nodeId: s.nodeId }));
+  }
+
+  /**
+   * Moves a node (or every node, with ANY_NODE) to a new snapshot following the ordering policy.
+   * Resolves when every step was sent and, where the policy waits, ACKed/NACKed (or timed out).
+   * Applies to the same node are serialised.
+   */
+  apply(nodeId: string, input: SnapshotInput, policy: PolicyName = this.policy): Promise<ApplyResult> {
+    const snapshot = makeSnapshot(input);
+    const prev = this.queues.get(nodeId) ?? Promise.resolve();
+    const run = prev.catch(() => undefined).then(async () => {
+      const steps: ApplyStepEvent[] = [];
+      const current = this.states.get(nodeId) ?? new Map();
+      const next = cloneState(current);
+      for (const step of planSteps(policy, current, snapshot, this.opts.policyOptions)) {
+        if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
+        next.set(step.typeUrl, step.state);
+        this.states.set(nodeId, next);
+        steps.push(await this.runStep(nodeId, step));
+      }
+      // Every step has run, so each type now serves the snapshot's entries; types no step touched only
+      // take the snapshot's version label (no response is owed for an unchanged type).
+      this.states.set(nodeId, snapshot.state);
+      return { nodeId, version: snapshot.version, steps, nacked: steps.some((s) => s.outcome === "nacked") };
+    });
+    this.queues.set(nodeId, run);
+    return run;
+  }
+
+  private async runStep(nodeId: string, step: Step): Promise<ApplyStepEvent> {
+    const targets = [...this.live].filter((s) => this.appliesTo(nodeId, s) && s.watches(step.typeUrl));
+    const nonces = targets.map((s) => [s, s.push(step.typeUrl)] as const).filter(([, n]) => n !== undefined);
+    let outcome: ApplyStepEvent["outcome"] = nonces.length === 0 ? "no-subscriber" : "sent";
+    if (step.waitForAck && nonces.length > 0) {
+      const timeoutMs = this.opts.ackTimeoutMs ?? 5000;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), timeoutMs)));
+      const all = Promise.all(nonces.map(([s, n]) => s.outcome(n!)));
+      const res = await Promise.race([all, timeout]);
+      clearTimeout(timer);
+      outcome = res === "timeout" ? "timeout" : res.some((o) => o.kind === "nacked") ? "nacked" : "acked";
+    }
+    const ev: ApplyStepEvent = { at: Date.now(), nodeId, version: step.state.version, typeUrl: step.typeUrl, phase: step.phase, outcome };
+    this.emit("apply-step", ev);
+    return ev;
+  }
+
+  private appliesTo(nodeId: string, s: XdsStream): boolean {
+    return nodeId === ANY_NODE ? !this.states.has(s.nodeId) || s.nodeId === ANY_NODE : s.nodeId === nodeId;
+  }
+
+  private host() {
+    return {
+      stateFor: (id: string) => this.served(id),
+      nextNonce: () => String(++this.nonce),
+      faults: this.faults,
+      emitRequest: (e: RequestEvent) => this.emit("request", e),
+      emitResponse: (e: ResponseEvent) => this.emit("response", e),
+      onNodeKnown: () => undefined,
+    };
+  }
+
+  private handlerFor(m: XdsMethod): grpc.UntypedHandleCall {
+    const info = (): StreamInfo => ({ streamId: ++this.streamIds, kind: m.kind, fixedType: m.typeUrl, method: m.path });
+    if (m.kind === "fetch") {
+      return (call: grpc.ServerUnaryCall<DiscoveryRequest, DiscoveryResponse>, cb: grpc.sendUnaryData<DiscoveryResponse>) => {
+        let answer: DiscoveryResponse | undefined;
+        const s = new SotwStream(this.host(), info(), (r) => (answer = r), () => undefined);
+        s.handle(call.request);
+        if (answer) cb(null, answer);
+        else cb({ code: grpc.status.NOT_FOUND, details: `no ${shortTypeName(call.request.typeUrl || m.typeUrl!)} resources for this request` });
+      };
+    }
+    return (call: grpc.ServerDuplexStream<unknown, unknown>) => {
+      const end = () => call.end();
+      const stream =
+        m.kind === "delta"
+          ? new DeltaStream(this.host(), info(), (r: DeltaDiscoveryResponse) => call.write(r), end)
+          : new SotwStream(this.host(), info(), (r: DiscoveryResponse) => call.write(r), end);
+      this.live.add(stream);
+      this.emit("stream-open", { ...stream.info, at: Date.now() });
+      const close = (error?: string) => {
+        if (!this.live.delete(stream)) return;
+        stream.closed();
+        this.emit("stream-close", { ...stream.info, at: Date.now(), nodeId: stream.nodeId, error });
+      };
+      call.on("data", (req: DiscoveryRequest | DeltaDiscoveryRequest) => {
+        try {
+          (stream as { handle(r: unknown): void }).handle(req);
+        } catch (e) {
+          call.destroy(e as Error);
+        }
+      });
+      call.on("end", () => {
+        close();
+        call.end();
+      });
+      call.on("error", (e) => close(e.message));
+      call.on("cancelled", () => close("cancelled"));
+      call.on("close", () => close());
+    };
+  }
+}

@@ -1,0 +1,115 @@
+// State-of-the-world stream handling (ADS or per-type), following Envoy's xds_protocol doc:
+// - a request whose response_nonce is not the latest sent for its type is stale and ignored
+//   ("When the nonce ... is not the latest, the management server should ignore it");
+// - for LDS/CDS an empty resource_names on the first request (or "*") is a wildcard subscription;
+// - LDS/CDS responses carry every resource (absence = deletion); others carry what was subscribed,
+//   and nothing is sent for a subscription none of whose resources exist.
+import { allResourcesRequiredInSotW } from "../proto/type-urls.ts";
+import type { DiscoveryRequest, DiscoveryResponse } from "../proto/discovery.ts";
+import type { RequestClass } from "./events.ts";
+import type { Entry } from "./snapshot.ts";
+import { XdsStream, type StreamHost } from "./stream.ts";
+import type { StreamInfo } from "./events.ts";
+
+interface Watch {
+  wildcard: boolean;
+  subscribed: Set<string>;
+  lastSent?: { nonce: string; version: string; digest: string };
+}
+
+export class SotwStream extends XdsStream {
+  private readonly watchesByType = new Map<string, Watch>();
+
+  constructor(
+    host: StreamHost,
+    info: StreamInfo,
+    private readonly write: (r: DiscoveryResponse) => void,
+    private readonly end: () => void,
+  ) {
+    super(host, info);
+  }
+
+  watches(typeUrl: string): boolean {
+    return this.watchesByType.has(typeUrl);
+  }
+
+  handle(req: DiscoveryRequest): void {
+    this.learnNode(req.node);
+    const typeUrl = this.typeOf(req.typeUrl);
+    let watch = this.watchesByType.get(typeUrl);
+    const first = !watch;
+    const names = req.resourceNames ?? [];
+    let classification: RequestClass = "initial";
+    let answersVersion: string | undefined;
+    if (req.responseNonce) {
+      if (!watch?.lastSent || req.responseNonce !== watch.lastSent.nonce) classification = "stale";
+      else {
+        classification = req.errorDetail ? "nack" : "ack";
+        answersVersion = watch.lastSent.version;
+      }
+    }
+    this.host.emitRequest({
+      ...this.base(),
+      node: req.node,
+      typeUrl,
+      classification,
+      versionInfo: req.versionInfo,
+      nonce: req.responseNonce,
+      resourceNames: names,
+      errorDetail: req.errorDetail,
+      answersVersion,
+    });
+    if (classification === "stale") return;
+    if (!watch) {
+      watch = { wildcard: false, subscribed: new Set() };
+      this.watchesByType.set(typeUrl, watch);
+    }
+    if (classification === "ack" || classification === "nack") {
+      this.settle(req.responseNonce, { kind: classification === "ack" ? "acked" : "nacked", errorDetail: req.errorDetail });
+    }
+    const before = new Set(watch.subscribed);
+    watch.wildcard = names.includes("*") || (names.length === 0 && allResourcesRequiredInSotW(typeUrl) && (first || watch.wildcard));
+    watch.subscribed = new Set(names.filter((n) => n !== "*"));
+    const added = [...watch.subscribed].some((n) => !before.has(n));
+    if (classification === "nack") {
+      if (this.host.faults.some((f) => f.resendOnNack)) this.push(typeUrl, true);
+      return;
+    }
+    this.push(typeUrl, first || added);
+  }
+
+  push(typeUrl: string, force = false): string | undefined {
+    const watch = this.watchesByType.get(typeUrl);
+    const state = this.host.stateFor(this.nodeId)?.get(typeUrl);
+    if (!watch || !state) return undefined;
+    const entries: Entry[] = watch.wildcard
+      ? [...state.entries.values()]
+      : [...watch.subscribed].flatMap((n) => (state.entries.has(n) ? [state.entries.get(n)!] : []));
+    if (entries.length === 0 && !watch.wildcard && !allResourcesRequiredInSotW(typeUrl)) return undefined;
+    const digest = entries.map((e) => `${e.name}@${e.hash}`).sort().join(",");
+    if (!force && watch.lastSent?.digest === digest) return undefined;
+    let resp: DiscoveryResponse | undefined = {
+      versionInfo: state.version,
+      resources: entries.map((e) => e.any),
+      typeUrl,
+      nonce: this.host.nextNonce(),
+      controlPlane: { identifier: "xdsc-reference" },
+    };
+    for (const f of this.host.faults) if (resp && f.sotwResponse) resp = f.sotwResponse(this.faultContext(typeUrl), resp);
+    if (!resp) return undefined;
+    watch.lastSent = { nonce: resp.nonce, version: resp.versionInfo, digest };
+    this.lastNonce.set(typeUrl, resp.nonce);
+    this.lastVersion.set(typeUrl, resp.versionInfo);
+    this.sent++;
+    this.write(resp);
+    this.host.emitResponse({
+      ...this.base(),
+      typeUrl,
+      versionInfo: resp.versionInfo,
+      nonce: resp.nonce,
+      resources: entries.map((e) => ({ name: e.name, version: e.hash })),
+    });
+    if (this.host.faults.some((f) => f.closeAfterSend?.(this.faultContext(typeUrl)))) this.end();
+    return resp.nonce;
+  }
+}
