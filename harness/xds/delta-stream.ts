@@ -51,7 +51,10 @@ export class DeltaStream extends XdsStream {
         watch.inflight.delete(req.responseNonce);
         if (req.errorDetail)
           for (const [n, v] of prev) v === undefined ? watch.known.delete(n) : watch.known.set(n, v);
-        this.settle(req.responseNonce, { kind: req.errorDetail ? "nacked" : "acked", errorDetail: req.errorDetail });
+        this.settle(req.responseNonce, {
+          kind: req.errorDetail ? "nacked" : "acked",
+          errorDetail: req.errorDetail,
+        });
       }
     }
     this.host.emitRequest({
@@ -93,7 +96,9 @@ export class DeltaStream extends XdsStream {
     const state = this.host.stateFor(this.nodeId)?.get(typeUrl);
     if (!watch || !state) return undefined;
     const inScope = (name: string) => watch.wildcard || watch.subscribed.has(name);
-    const changed: Entry[] = [...state.entries.values()].filter((e) => inScope(e.name) && watch.known.get(e.name) !== e.hash);
+    const changed: Entry[] = [...state.entries.values()].filter(
+      (e) => inScope(e.name) && watch.known.get(e.name) !== e.hash,
+    );
     const removed = [...watch.known.keys()].filter((n) => inScope(n) && !state.entries.has(n));
     if (changed.length === 0 && removed.length === 0) return undefined;
     let resp: DeltaDiscoveryResponse | undefined = {
@@ -104,7 +109,8 @@ export class DeltaStream extends XdsStream {
       nonce: this.host.nextNonce(),
       controlPlane: { identifier: "xdsc-reference" },
     };
-    for (const f of this.host.faults) if (resp && f.deltaResponse) resp = f.deltaResponse(this.faultContext(typeUrl), resp);
+    for (const f of this.host.faults)
+      if (resp && f.deltaResponse) resp = f.deltaResponse(this.faultContext(typeUrl), resp);
     if (!resp) return undefined;
     const prev = new Map<string, string | undefined>();
     for (const e of changed) {

@@ -5,7 +5,13 @@
 // those listeners; and after all of that, remove what is no longer referenced (stale clusters and their
 // endpoints). The named wrong orders are the known-bad twins the ordering and make-before-break suites
 // must catch.
-import { ALL_RESOURCE_TYPES, CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL } from "../proto/type-urls.ts";
+import {
+  ALL_RESOURCE_TYPES,
+  CLUSTER_TYPE_URL,
+  ENDPOINT_TYPE_URL,
+  LISTENER_TYPE_URL,
+  ROUTE_TYPE_URL,
+} from "../proto/type-urls.ts";
 import { sameEntries, type Entry, type Snapshot, type State, type TypeState } from "./snapshot.ts";
 
 /** One push: serve `state` for `typeUrl`, optionally wait for the node's ACK/NACK, optionally delay first. */
@@ -37,11 +43,17 @@ const OTHER_TYPES = ALL_RESOURCE_TYPES.filter((t) => !ADD_ORDER.includes(t));
 /** Removal runs the other way: what references a resource goes before the resource itself. */
 const REMOVE_ORDER = [LISTENER_TYPE_URL, ROUTE_TYPE_URL, CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL];
 
-export function planSteps(policy: PolicyName, current: State, target: Snapshot, opts: PolicyOptions = {}): Step[] {
+export function planSteps(
+  policy: PolicyName,
+  current: State,
+  target: Snapshot,
+  opts: PolicyOptions = {},
+): Step[] {
   const steps: Step[] = [];
   const final = (t: string, waitForAck: boolean, extra: Partial<Step> = {}) => {
     const ts = target.state.get(t);
-    if (ts && !unchanged(current.get(t), ts)) steps.push({ typeUrl: t, state: ts, waitForAck, phase: "set", ...extra });
+    if (ts && !unchanged(current.get(t), ts))
+      steps.push({ typeUrl: t, state: ts, waitForAck, phase: "set", ...extra });
   };
   switch (policy) {
     case "make-before-break": {
@@ -52,29 +64,59 @@ export function planSteps(policy: PolicyName, current: State, target: Snapshot, 
         afterAdd.set(t, union);
         if (!unchanged(current.get(t), union)) {
           const complete = sameEntries(union.entries, target.state.get(t)?.entries ?? new Map());
-          steps.push({ typeUrl: t, state: complete ? target.state.get(t)! : union, waitForAck: true, phase: "add" });
+          steps.push({
+            typeUrl: t,
+            state: complete ? target.state.get(t)! : union,
+            waitForAck: true,
+            phase: "add",
+          });
         }
       }
       // Phase 2, removals, once nothing the target keeps references them.
       for (const t of [...REMOVE_ORDER, ...OTHER_TYPES]) {
         const ts = target.state.get(t)!;
-        if (!unchanged(afterAdd.get(t), ts)) steps.push({ typeUrl: t, state: ts, waitForAck: true, phase: "remove" });
+        if (!unchanged(afterAdd.get(t), ts))
+          steps.push({ typeUrl: t, state: ts, waitForAck: true, phase: "remove" });
       }
       return steps;
     }
     case "as-given":
-      for (const t of [...target.typeOrder, ...ALL_RESOURCE_TYPES.filter((x) => !target.typeOrder.includes(x))])
+      for (const t of [
+        ...target.typeOrder,
+        ...ALL_RESOURCE_TYPES.filter((x) => !target.typeOrder.includes(x)),
+      ])
         final(t, false);
       return steps;
     case "rds-first":
-      for (const t of [ROUTE_TYPE_URL, LISTENER_TYPE_URL, ENDPOINT_TYPE_URL, CLUSTER_TYPE_URL, ...OTHER_TYPES]) final(t, false);
+      for (const t of [
+        ROUTE_TYPE_URL,
+        LISTENER_TYPE_URL,
+        ENDPOINT_TYPE_URL,
+        CLUSTER_TYPE_URL,
+        ...OTHER_TYPES,
+      ])
+        final(t, false);
       return steps;
     case "lds-before-cds":
-      for (const t of [LISTENER_TYPE_URL, ROUTE_TYPE_URL, CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, ...OTHER_TYPES]) final(t, false);
+      for (const t of [
+        LISTENER_TYPE_URL,
+        ROUTE_TYPE_URL,
+        CLUSTER_TYPE_URL,
+        ENDPOINT_TYPE_URL,
+        ...OTHER_TYPES,
+      ])
+        final(t, false);
       return steps;
     case "remove-cluster-first":
       // Clusters go to their final set at once (stale ones removed while routes still point at them).
-      for (const t of [CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, ROUTE_TYPE_URL, LISTENER_TYPE_URL, ...OTHER_TYPES]) final(t, false);
+      for (const t of [
+        CLUSTER_TYPE_URL,
+        ENDPOINT_TYPE_URL,
+        ROUTE_TYPE_URL,
+        LISTENER_TYPE_URL,
+        ...OTHER_TYPES,
+      ])
+        final(t, false);
       return steps;
     case "eds-late":
       for (const t of [CLUSTER_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL, ...OTHER_TYPES]) final(t, false);
@@ -87,7 +129,11 @@ function unchanged(a: TypeState | undefined, b: TypeState): boolean {
   return sameEntries(a?.entries ?? new Map(), b.entries);
 }
 
-function unionState(current: TypeState | undefined, target: TypeState | undefined, version: string): TypeState {
+function unionState(
+  current: TypeState | undefined,
+  target: TypeState | undefined,
+  version: string,
+): TypeState {
   const entries = new Map<string, Entry>(current?.entries ?? []);
   for (const [k, v] of target?.entries ?? []) entries.set(k, v);
   const complete = sameEntries(entries, target?.entries ?? new Map());

@@ -1,11 +1,19 @@
 // Small builders of canonical proto3-JSON resources, for tests and generated scenarios. Fixtures remain
 // the primary way to describe resources; these keep programmatic scenarios short and valid.
 import type { JsonObject } from "../proto/codec.ts";
-import { CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL } from "../proto/type-urls.ts";
+import {
+  CLUSTER_TYPE_URL,
+  ENDPOINT_TYPE_URL,
+  LISTENER_TYPE_URL,
+  ROUTE_TYPE_URL,
+} from "../proto/type-urls.ts";
 
 export const ADS_CONFIG_SOURCE: JsonObject = { ads: {}, resource_api_version: "V3" };
 
-export function edsCluster(name: string, opts: { configSource?: JsonObject; connectTimeout?: string } = {}): JsonObject {
+export function edsCluster(
+  name: string,
+  opts: { configSource?: JsonObject; connectTimeout?: string } = {},
+): JsonObject {
   return {
     "@type": CLUSTER_TYPE_URL,
     name,
@@ -21,7 +29,11 @@ export interface EndpointSpec {
   weight?: number;
 }
 
-export function loadAssignment(clusterName: string, endpoints: EndpointSpec[], locality?: JsonObject): JsonObject {
+export function loadAssignment(
+  clusterName: string,
+  endpoints: EndpointSpec[],
+  locality?: JsonObject,
+): JsonObject {
   return {
     "@type": ENDPOINT_TYPE_URL,
     cluster_name: clusterName,
@@ -29,7 +41,9 @@ export function loadAssignment(clusterName: string, endpoints: EndpointSpec[], l
       {
         ...(locality ? { locality } : {}),
         lb_endpoints: endpoints.map((e) => ({
-          endpoint: { address: { socket_address: { address: e.address ?? "127.0.0.1", port_value: e.port } } },
+          endpoint: {
+            address: { socket_address: { address: e.address ?? "127.0.0.1", port_value: e.port } },
+          },
           ...(e.weight !== undefined ? { load_balancing_weight: e.weight } : {}),
         })),
       },
@@ -56,11 +70,16 @@ export function httpListener(
               "@type":
                 "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
               stat_prefix: name,
-              rds: { route_config_name: routeConfigName, config_source: opts.configSource ?? ADS_CONFIG_SOURCE },
+              rds: {
+                route_config_name: routeConfigName,
+                config_source: opts.configSource ?? ADS_CONFIG_SOURCE,
+              },
               http_filters: [
                 {
                   name: "envoy.filters.http.router",
-                  typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router" },
+                  typed_config: {
+                    "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router",
+                  },
                 },
               ],
             },
@@ -73,10 +92,12 @@ export function httpListener(
 
 /** A route configuration sending everything to one cluster, or split by weight across several. */
 export function routeConfig(name: string, target: string | Record<string, number>): JsonObject {
-  const action =
+  const action: JsonObject =
     typeof target === "string"
       ? { cluster: target }
-      : { weighted_clusters: { clusters: Object.entries(target).map(([n, weight]) => ({ name: n, weight })) } };
+      : {
+          weighted_clusters: { clusters: Object.entries(target).map(([n, weight]) => ({ name: n, weight })) },
+        };
   return {
     "@type": ROUTE_TYPE_URL,
     name,

@@ -94,7 +94,11 @@ export class ScriptedClient {
     return this.open(path, DeltaDiscoveryRequestCodec, DeltaDiscoveryResponseCodec);
   }
 
-  private open<Req, Res>(path: string, req: MessageCodec<Req>, res: MessageCodec<Res>): ScriptedStream<Req, Res> {
+  private open<Req, Res>(
+    path: string,
+    req: MessageCodec<Req>,
+    res: MessageCodec<Res>,
+  ): ScriptedStream<Req, Res> {
     const call = this.client.makeBidiStreamRequest<Req, Res>(
       path,
       (m) => req.encode(m as Partial<Req>),

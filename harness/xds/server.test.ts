@@ -2,13 +2,23 @@ import { expect } from "chai";
 import { ReferenceServer } from "./server.ts";
 import { ScriptedClient } from "./scripted-client.ts";
 import { edsCluster, httpListener, loadAssignment, routeConfig } from "./resources.ts";
-import { CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL } from "../proto/type-urls.ts";
+import {
+  CLUSTER_TYPE_URL,
+  ENDPOINT_TYPE_URL,
+  LISTENER_TYPE_URL,
+  ROUTE_TYPE_URL,
+} from "../proto/type-urls.ts";
 import { decodeResource } from "../proto/codec.ts";
 
 const node = { id: "n1", cluster: "test" };
 const v1 = {
   version: "v1",
-  resources: [edsCluster("a"), loadAssignment("a", [{ port: 9001 }]), httpListener("l", 10001, "r"), routeConfig("r", "a")],
+  resources: [
+    edsCluster("a"),
+    loadAssignment("a", [{ port: 9001 }]),
+    httpListener("l", 10001, "r"),
+    routeConfig("r", "a"),
+  ],
 };
 const v2 = {
   version: "v2",
@@ -47,7 +57,13 @@ describe("reference server (scripted client)", () => {
     s.send({ node, typeUrl: ENDPOINT_TYPE_URL, resourceNames: ["a", "missing"] });
     const eds = await s.next();
     expect([eds.typeUrl, names(eds)]).to.deep.equal([ENDPOINT_TYPE_URL, ["a"]]);
-    s.send({ node, typeUrl: ENDPOINT_TYPE_URL, versionInfo: "v1", responseNonce: eds.nonce, resourceNames: ["a"] });
+    s.send({
+      node,
+      typeUrl: ENDPOINT_TYPE_URL,
+      versionInfo: "v1",
+      responseNonce: eds.nonce,
+      resourceNames: ["a"],
+    });
     expect(await s.silentFor(300)).to.equal(true);
     s.close();
   });
@@ -57,8 +73,15 @@ describe("reference server (scripted client)", () => {
     const s = client.sotw();
     const ack = async () => {
       const r = await s.next();
-      const typeNames = r.typeUrl === ENDPOINT_TYPE_URL ? ["a", "b"] : r.typeUrl === ROUTE_TYPE_URL ? ["r"] : [];
-      s.send({ node, typeUrl: r.typeUrl, versionInfo: r.versionInfo, responseNonce: r.nonce, resourceNames: typeNames });
+      const typeNames =
+        r.typeUrl === ENDPOINT_TYPE_URL ? ["a", "b"] : r.typeUrl === ROUTE_TYPE_URL ? ["r"] : [];
+      s.send({
+        node,
+        typeUrl: r.typeUrl,
+        versionInfo: r.versionInfo,
+        responseNonce: r.nonce,
+        resourceNames: typeNames,
+      });
       return `${r.typeUrl.split(".").pop()}:${r.versionInfo}:${names(r).join("+")}`;
     };
     s.send({ node, typeUrl: CLUSTER_TYPE_URL });
@@ -89,7 +112,12 @@ describe("reference server (scripted client)", () => {
     const s = client.sotw();
     s.send({ node, typeUrl: CLUSTER_TYPE_URL });
     const r = await s.next();
-    s.send({ node, typeUrl: CLUSTER_TYPE_URL, responseNonce: r.nonce, errorDetail: { code: 3, message: "bad" } });
+    s.send({
+      node,
+      typeUrl: CLUSTER_TYPE_URL,
+      responseNonce: r.nonce,
+      errorDetail: { code: 3, message: "bad" },
+    });
     expect(await s.silentFor(300)).to.equal(true);
     expect(requests).to.deep.equal(["initial", "nack"]);
   });

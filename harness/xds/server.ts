@@ -2,7 +2,12 @@
 // snapshots, ordering policies and fault modes. Programmatic first (`apply`, events); `xdsc serve` wraps it.
 import { EventEmitter } from "node:events";
 import * as grpc from "@grpc/grpc-js";
-import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse } from "../proto/discovery.ts";
+import type {
+  DeltaDiscoveryRequest,
+  DeltaDiscoveryResponse,
+  DiscoveryRequest,
+  DiscoveryResponse,
+} from "../proto/discovery.ts";
 import { ALL_SERVICES, serviceDefinition, xdsMethods, type XdsMethod } from "../proto/services.ts";
 import { shortTypeName } from "../proto/type-urls.ts";
 import type { ApplyStepEvent, RequestEvent, ResponseEvent, ServerEvents, StreamInfo } from "./events.ts";
@@ -56,14 +61,20 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
   }
 
   async start(port = 0): Promise<this> {
-    const server = new grpc.Server({ "grpc.max_receive_message_length": 64 << 20, "grpc.max_send_message_length": 256 << 20 });
+    const server = new grpc.Server({
+      "grpc.max_receive_message_length": 64 << 20,
+      "grpc.max_send_message_length": 256 << 20,
+    });
     for (const service of ALL_SERVICES) {
       const handlers: grpc.UntypedServiceImplementation = {};
-      for (const m of xdsMethods().filter((x) => x.service === service)) handlers[m.name] = this.handlerFor(m);
+      for (const m of xdsMethods().filter((x) => x.service === service))
+        handlers[m.name] = this.handlerFor(m);
       server.addService(serviceDefinition(service), handlers);
     }
     this.boundPort = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
     );
     this.server = server;
     return this;
@@ -99,21 +110,28 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
   apply(nodeId: string, input: SnapshotInput, policy: PolicyName = this.policy): Promise<ApplyResult> {
     const snapshot = makeSnapshot(input);
     const prev = this.queues.get(nodeId) ?? Promise.resolve();
-    const run = prev.catch(() => undefined).then(async () => {
-      const steps: ApplyStepEvent[] = [];
-      const current = this.states.get(nodeId) ?? new Map();
-      const next = cloneState(current);
-      for (const step of planSteps(policy, current, snapshot, this.opts.policyOptions)) {
-        if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
-        next.set(step.typeUrl, step.state);
-        this.states.set(nodeId, next);
-        steps.push(await this.runStep(nodeId, step));
-      }
-      // Every step has run, so each type now serves the snapshot's entries; types no step touched only
-      // take the snapshot's version label (no response is owed for an unchanged type).
-      this.states.set(nodeId, snapshot.state);
-      return { nodeId, version: snapshot.version, steps, nacked: steps.some((s) => s.outcome === "nacked") };
-    });
+    const run = prev
+      .catch(() => undefined)
+      .then(async () => {
+        const steps: ApplyStepEvent[] = [];
+        const current = this.states.get(nodeId) ?? new Map();
+        const next = cloneState(current);
+        for (const step of planSteps(policy, current, snapshot, this.opts.policyOptions)) {
+          if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
+          next.set(step.typeUrl, step.state);
+          this.states.set(nodeId, next);
+          steps.push(await this.runStep(nodeId, step));
+        }
+        // Every step has run, so each type now serves the snapshot's entries; types no step touched only
+        // take the snapshot's version label (no response is owed for an unchanged type).
+        this.states.set(nodeId, snapshot.state);
+        return {
+          nodeId,
+          version: snapshot.version,
+          steps,
+          nacked: steps.some((s) => s.outcome === "nacked"),
+        };
+      });
     this.queues.set(nodeId, run);
     return run;
   }
@@ -131,7 +149,14 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
       clearTimeout(timer);
       outcome = res === "timeout" ? "timeout" : res.some((o) => o.kind === "nacked") ? "nacked" : "acked";
     }
-    const ev: ApplyStepEvent = { at: Date.now(), nodeId, version: step.state.version, typeUrl: step.typeUrl, phase: step.phase, outcome };
+    const ev: ApplyStepEvent = {
+      at: Date.now(),
+      nodeId,
+      version: step.state.version,
+      typeUrl: step.typeUrl,
+      phase: step.phase,
+      outcome,
+    };
     this.emit("apply-step", ev);
     return ev;
   }
@@ -152,14 +177,31 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
   }
 
   private handlerFor(m: XdsMethod): grpc.UntypedHandleCall {
-    const info = (): StreamInfo => ({ streamId: ++this.streamIds, kind: m.kind, fixedType: m.typeUrl, method: m.path });
+    const info = (): StreamInfo => ({
+      streamId: ++this.streamIds,
+      kind: m.kind,
+      fixedType: m.typeUrl,
+      method: m.path,
+    });
     if (m.kind === "fetch") {
-      return (call: grpc.ServerUnaryCall<DiscoveryRequest, DiscoveryResponse>, cb: grpc.sendUnaryData<DiscoveryResponse>) => {
+      return (
+        call: grpc.ServerUnaryCall<DiscoveryRequest, DiscoveryResponse>,
+        cb: grpc.sendUnaryData<DiscoveryResponse>,
+      ) => {
         let answer: DiscoveryResponse | undefined;
-        const s = new SotwStream(this.host(), info(), (r) => (answer = r), () => undefined);
+        const s = new SotwStream(
+          this.host(),
+          info(),
+          (r) => (answer = r),
+          () => undefined,
+        );
         s.handle(call.request);
         if (answer) cb(null, answer);
-        else cb({ code: grpc.status.NOT_FOUND, details: `no ${shortTypeName(call.request.typeUrl || m.typeUrl!)} resources for this request` });
+        else
+          cb({
+            code: grpc.status.NOT_FOUND,
+            details: `no ${shortTypeName(call.request.typeUrl || m.typeUrl!)} resources for this request`,
+          });
       };
     }
     return (call: grpc.ServerDuplexStream<unknown, unknown>) => {

@@ -4,7 +4,14 @@
 import { createHash } from "node:crypto";
 import { encodeResource, resourceName, type JsonObject } from "../proto/codec.ts";
 import type { Any } from "../proto/discovery.ts";
-import { ALL_RESOURCE_TYPES, CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL, shortTypeName } from "../proto/type-urls.ts";
+import {
+  ALL_RESOURCE_TYPES,
+  CLUSTER_TYPE_URL,
+  ENDPOINT_TYPE_URL,
+  LISTENER_TYPE_URL,
+  ROUTE_TYPE_URL,
+  shortTypeName,
+} from "../proto/type-urls.ts";
 
 export interface Entry {
   name: string;
@@ -38,7 +45,10 @@ export interface Snapshot {
 
 export function makeEntry(typeUrl: string, json: JsonObject): Entry {
   const name = resourceName(typeUrl, json);
-  if (!name) throw new Error(`${shortTypeName(typeUrl)} resource without a name: ${JSON.stringify(json).slice(0, 120)}`);
+  if (!name)
+    throw new Error(
+      `${shortTypeName(typeUrl)} resource without a name: ${JSON.stringify(json).slice(0, 120)}`,
+    );
   const { "@type": _t, ...body } = json;
   const value = encodeResource(typeUrl, body);
   const hash = createHash("sha256").update(value).digest("hex").slice(0, 16);
@@ -50,19 +60,22 @@ export function makeSnapshot(input: SnapshotInput): Snapshot {
   const typeOrder: string[] = [];
   for (const json of input.resources) {
     const typeUrl = json["@type"];
-    if (typeof typeUrl !== "string") throw new Error(`resource without "@type": ${JSON.stringify(json).slice(0, 120)}`);
+    if (typeof typeUrl !== "string")
+      throw new Error(`resource without "@type": ${JSON.stringify(json).slice(0, 120)}`);
     if (!state.has(typeUrl)) {
       state.set(typeUrl, { version: input.version, entries: new Map() });
       typeOrder.push(typeUrl);
     }
     const entry = makeEntry(typeUrl, json);
     const entries = state.get(typeUrl)!.entries;
-    if (entries.has(entry.name)) throw new Error(`duplicate ${shortTypeName(typeUrl)} resource "${entry.name}"`);
+    if (entries.has(entry.name))
+      throw new Error(`duplicate ${shortTypeName(typeUrl)} resource "${entry.name}"`);
     entries.set(entry.name, entry);
   }
   // Types absent from the snapshot are served empty: a snapshot is the whole state, so for LDS/CDS an
   // absent type means "no listeners/clusters".
-  for (const t of ALL_RESOURCE_TYPES) if (!state.has(t)) state.set(t, { version: input.version, entries: new Map() });
+  for (const t of ALL_RESOURCE_TYPES)
+    if (!state.has(t)) state.set(t, { version: input.version, entries: new Map() });
   return { version: input.version, typeOrder, state };
 }
 
@@ -75,7 +88,10 @@ export function inconsistencies(state: State): string[] {
   const missing = (typeUrl: string, wanted: Set<string>) => {
     const have = state.get(typeUrl)?.entries ?? new Map();
     const absent = [...wanted].filter((n) => !have.has(n)).sort();
-    if (absent.length > 0) problems.push(`inconsistent ${shortTypeName(typeUrl)} reference: missing resources [${absent.join(", ")}]`);
+    if (absent.length > 0)
+      problems.push(
+        `inconsistent ${shortTypeName(typeUrl)} reference: missing resources [${absent.join(", ")}]`,
+      );
   };
   missing(ENDPOINT_TYPE_URL, edsNames(state.get(CLUSTER_TYPE_URL)));
   missing(ROUTE_TYPE_URL, rdsNames(state.get(LISTENER_TYPE_URL)));

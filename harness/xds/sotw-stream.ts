@@ -65,10 +65,15 @@ export class SotwStream extends XdsStream {
       this.watchesByType.set(typeUrl, watch);
     }
     if (classification === "ack" || classification === "nack") {
-      this.settle(req.responseNonce, { kind: classification === "ack" ? "acked" : "nacked", errorDetail: req.errorDetail });
+      this.settle(req.responseNonce, {
+        kind: classification === "ack" ? "acked" : "nacked",
+        errorDetail: req.errorDetail,
+      });
     }
     const before = new Set(watch.subscribed);
-    watch.wildcard = names.includes("*") || (names.length === 0 && allResourcesRequiredInSotW(typeUrl) && (first || watch.wildcard));
+    watch.wildcard =
+      names.includes("*") ||
+      (names.length === 0 && allResourcesRequiredInSotW(typeUrl) && (first || watch.wildcard));
     watch.subscribed = new Set(names.filter((n) => n !== "*"));
     const added = [...watch.subscribed].some((n) => !before.has(n));
     if (classification === "nack") {
@@ -86,7 +91,10 @@ export class SotwStream extends XdsStream {
       ? [...state.entries.values()]
       : [...watch.subscribed].flatMap((n) => (state.entries.has(n) ? [state.entries.get(n)!] : []));
     if (entries.length === 0 && !watch.wildcard && !allResourcesRequiredInSotW(typeUrl)) return undefined;
-    const digest = entries.map((e) => `${e.name}@${e.hash}`).sort().join(",");
+    const digest = entries
+      .map((e) => `${e.name}@${e.hash}`)
+      .sort()
+      .join(",");
     if (!force && watch.lastSent?.digest === digest) return undefined;
     let resp: DiscoveryResponse | undefined = {
       versionInfo: state.version,
@@ -95,7 +103,8 @@ export class SotwStream extends XdsStream {
       nonce: this.host.nextNonce(),
       controlPlane: { identifier: "xdsc-reference" },
     };
-    for (const f of this.host.faults) if (resp && f.sotwResponse) resp = f.sotwResponse(this.faultContext(typeUrl), resp);
+    for (const f of this.host.faults)
+      if (resp && f.sotwResponse) resp = f.sotwResponse(this.faultContext(typeUrl), resp);
     if (!resp) return undefined;
     watch.lastSent = { nonce: resp.nonce, version: resp.versionInfo, digest };
     this.lastNonce.set(typeUrl, resp.nonce);
