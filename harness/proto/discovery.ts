@@ -77,7 +77,8 @@ function codec<T>(typeName: string): MessageCodec<T> {
     },
     encode: (msg) => Buffer.from(toBinary(d(), create(d(), msg as never))),
     decode: (bytes) => fromBinary(d(), bytes) as unknown as T,
-    toJson: (msg) => toJson(d(), msg as never, { registry: registry(), useProtoFieldName: true }),
+    toJson: (msg) =>
+      toJson(d(), create(d(), msg as never), { registry: registry(), useProtoFieldName: true }),
   };
 }
 

@@ -53,8 +53,15 @@ export function xdsMethods(): XdsMethod[] {
     const desc = registry().getService(service);
     if (!desc) throw new Error(`service ${service} missing from the descriptor set: run npm run setup`);
     for (const m of desc.methods) {
-      const kind: StreamKind = m.methodKind === "unary" ? "fetch" : m.input.typeName.includes("Delta") ? "delta" : "sotw";
-      out.push({ service, name: m.name, path: `/${service}/${m.name}`, kind, typeUrl: PER_TYPE_SERVICES[service] });
+      const kind: StreamKind =
+        m.methodKind === "unary" ? "fetch" : m.input.typeName.includes("Delta") ? "delta" : "sotw";
+      out.push({
+        service,
+        name: m.name,
+        path: `/${service}/${m.name}`,
+        kind,
+        typeUrl: PER_TYPE_SERVICES[service],
+      });
     }
   }
   return out;

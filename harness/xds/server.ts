@@ -13,7 +13,7 @@ import { shortTypeName } from "../proto/type-urls.ts";
 import type { ApplyStepEvent, RequestEvent, ResponseEvent, ServerEvents, StreamInfo } from "./events.ts";
 import { faultByName, type Fault } from "./faults.ts";
 import { planSteps, type PolicyName, type PolicyOptions, type Step } from "./ordering.ts";
-import { cloneState, makeSnapshot, type SnapshotInput, type State } from "./snapshot.ts";
+import { cloneState, makeSnapshot, type SnapshotInput, type State, type TypeState } from "./snapshot.ts";
 import { DeltaStream } from "./delta-stream.ts";
 import { SotwStream } from "./sotw-stream.ts";
 import type { XdsStream } from "./stream.ts";
@@ -24,6 +24,11 @@ export interface ReferenceServerOptions {
   faults?: string[];
   /** How long a make-before-break step waits for the node's ACK before moving on. */
   ackTimeoutMs?: number;
+}
+
+/** Something besides streams that serves state, e.g. files for Envoy's path-based subscriptions. */
+export interface Publisher {
+  publish(nodeId: string, typeUrl: string, state: TypeState): void;
 }
 
 export interface ApplyResult {
@@ -42,6 +47,7 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
   private readonly states = new Map<string, State>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly live = new Set<XdsStream>();
+  private readonly publishers: Publisher[] = [];
   private nonce = 0;
   private streamIds = 0;
   readonly faults: Fault[];
@@ -136,7 +142,12 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
     return run;
   }
 
+  addPublisher(p: Publisher): void {
+    this.publishers.push(p);
+  }
+
   private async runStep(nodeId: string, step: Step): Promise<ApplyStepEvent> {
+    for (const p of this.publishers) p.publish(nodeId, step.typeUrl, step.state);
     const targets = [...this.live].filter((s) => this.appliesTo(nodeId, s) && s.watches(step.typeUrl));
     const nonces = targets.map((s) => [s, s.push(step.typeUrl)] as const).filter(([, n]) => n !== undefined);
     let outcome: ApplyStepEvent["outcome"] = nonces.length === 0 ? "no-subscriber" : "sent";
@@ -159,6 +170,25 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
     };
     this.emit("apply-step", ev);
     return ev;
+  }
+
+  /**
+   * One request, one response: unary Fetch and REST-JSON polling. A fresh SotW stream answers it, so
+   * the request and response are reported like any other; undefined when there is nothing to send.
+   */
+  fetch(req: DiscoveryRequest, info: StreamInfo): DiscoveryResponse | undefined {
+    let answer: DiscoveryResponse | undefined;
+    new SotwStream(
+      this.host(),
+      info,
+      (r) => (answer = r),
+      () => undefined,
+    ).handle(req);
+    return answer;
+  }
+
+  nextStreamId(): number {
+    return ++this.streamIds;
   }
 
   private appliesTo(nodeId: string, s: XdsStream): boolean {
@@ -188,14 +218,7 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
         call: grpc.ServerUnaryCall<DiscoveryRequest, DiscoveryResponse>,
         cb: grpc.sendUnaryData<DiscoveryResponse>,
       ) => {
-        let answer: DiscoveryResponse | undefined;
-        const s = new SotwStream(
-          this.host(),
-          info(),
-          (r) => (answer = r),
-          () => undefined,
-        );
-        s.handle(call.request);
+        const answer = this.fetch(call.request, { ...info(), kind: "fetch" });
         if (answer) cb(null, answer);
         else
           cb({
