@@ -37,6 +37,28 @@ export class DeltaStream extends XdsStream {
     return this.watchesByType.has(typeUrl);
   }
 
+  watchedTypes(): string[] {
+    return [...this.watchesByType.keys()];
+  }
+
+  wouldSend(typeUrl: string): boolean {
+    const d = this.diff(typeUrl);
+    return d !== undefined && (d.changed.length > 0 || d.removed.length > 0);
+  }
+
+  /** What the client lacks (new or changed resources) and what it has that no longer exists. */
+  private diff(typeUrl: string): { changed: Entry[]; removed: string[]; version: string } | undefined {
+    const watch = this.watchesByType.get(typeUrl);
+    const state = this.host.stateFor(this.nodeId)?.get(typeUrl);
+    if (!watch || !state) return undefined;
+    const inScope = (name: string) => watch.wildcard || watch.subscribed.has(name);
+    const changed = [...state.entries.values()].filter(
+      (e) => inScope(e.name) && watch.known.get(e.name) !== e.hash,
+    );
+    const removed = [...watch.known.keys()].filter((n) => inScope(n) && !state.entries.has(n));
+    return { changed, removed, version: state.version };
+  }
+
   handle(req: DeltaDiscoveryRequest): void {
     this.learnNode(req.node);
     const typeUrl = this.typeOf(req.typeUrl);
@@ -50,7 +72,10 @@ export class DeltaStream extends XdsStream {
         classification = req.errorDetail ? "nack" : "ack";
         watch.inflight.delete(req.responseNonce);
         if (req.errorDetail)
-          for (const [n, v] of prev) v === undefined ? watch.known.delete(n) : watch.known.set(n, v);
+          for (const [n, v] of prev) {
+            if (v === undefined) watch.known.delete(n);
+            else watch.known.set(n, v);
+          }
         this.settle(req.responseNonce, {
           kind: req.errorDetail ? "nacked" : "acked",
           errorDetail: req.errorDetail,
@@ -122,6 +147,7 @@ export class DeltaStream extends XdsStream {
       watch.known.delete(n);
     }
     watch.inflight.set(resp.nonce, prev);
+    this.sentNonce(resp.nonce);
     this.lastNonce.set(typeUrl, resp.nonce);
     this.sent++;
     this.write(resp);

@@ -142,6 +142,58 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
     return run;
   }
 
+  /** Every stream of the node has answered every response and is owed nothing. */
+  quiescent(nodeId: string): boolean {
+    return [...this.live].filter((s) => s.nodeId === nodeId).every((s) => s.quiescent());
+  }
+
+  /**
+   * Resolves once pending applies for the node finished and its streams are quiescent (re-checked on
+   * every request, response and stream change); fails after timeoutMs naming what was still open.
+   */
+  async waitForQuiescence(nodeId: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    await Promise.race([
+      this.queues.get(nodeId) ?? Promise.resolve(),
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`apply for node "${nodeId}" still running after ${timeoutMs}ms`)),
+          timeoutMs,
+        ).unref(),
+      ),
+    ]);
+    if (this.quiescent(nodeId)) return;
+    await new Promise<void>((resolve, reject) => {
+      const events = ["request", "response", "stream-close", "stream-open"] as const;
+      // Events fire before the stream has processed the message, so look once it has.
+      const check = () =>
+        setImmediate(() => {
+          if (!this.quiescent(nodeId)) return;
+          done();
+          resolve();
+        });
+      const timer = setTimeout(
+        () => {
+          done();
+          const open = [...this.live]
+            .filter((s) => s.nodeId === nodeId && !s.quiescent())
+            .map((s) => `stream ${s.info.streamId} (${s.info.method})`);
+          reject(
+            new Error(
+              `node "${nodeId}" not quiescent after ${timeoutMs}ms: awaiting ACKs or owed responses on ${open.join(", ") || "no stream (they settled without a further event)"}`,
+            ),
+          );
+        },
+        Math.max(1, deadline - Date.now()),
+      );
+      const done = () => {
+        clearTimeout(timer);
+        for (const e of events) this.off(e, check);
+      };
+      for (const e of events) this.on(e, check);
+    });
+  }
+
   addPublisher(p: Publisher): void {
     this.publishers.push(p);
   }

@@ -33,6 +33,31 @@ export class SotwStream extends XdsStream {
     return this.watchesByType.has(typeUrl);
   }
 
+  watchedTypes(): string[] {
+    return [...this.watchesByType.keys()];
+  }
+
+  wouldSend(typeUrl: string): boolean {
+    const plan = this.plan(typeUrl);
+    return plan !== undefined && plan.digest !== this.watchesByType.get(typeUrl)?.lastSent?.digest;
+  }
+
+  /** What a response for typeUrl would carry now; undefined when there is nothing to say. */
+  private plan(typeUrl: string): { entries: Entry[]; digest: string; version: string } | undefined {
+    const watch = this.watchesByType.get(typeUrl);
+    const state = this.host.stateFor(this.nodeId)?.get(typeUrl);
+    if (!watch || !state) return undefined;
+    const entries: Entry[] = watch.wildcard
+      ? [...state.entries.values()]
+      : [...watch.subscribed].flatMap((n) => (state.entries.has(n) ? [state.entries.get(n)!] : []));
+    if (entries.length === 0 && !watch.wildcard && !allResourcesRequiredInSotW(typeUrl)) return undefined;
+    const digest = entries
+      .map((e) => `${e.name}@${e.hash}`)
+      .sort()
+      .join(",");
+    return { entries, digest, version: state.version };
+  }
+
   handle(req: DiscoveryRequest): void {
     this.learnNode(req.node);
     const typeUrl = this.typeOf(req.typeUrl);
@@ -106,7 +131,9 @@ export class SotwStream extends XdsStream {
     for (const f of this.host.faults)
       if (resp && f.sotwResponse) resp = f.sotwResponse(this.faultContext(typeUrl), resp);
     if (!resp) return undefined;
+    if (watch.lastSent) this.supersede(watch.lastSent.nonce, resp.nonce);
     watch.lastSent = { nonce: resp.nonce, version: resp.versionInfo, digest };
+    this.sentNonce(resp.nonce);
     this.lastNonce.set(typeUrl, resp.nonce);
     this.lastVersion.set(typeUrl, resp.versionInfo);
     this.sent++;

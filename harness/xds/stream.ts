@@ -24,7 +24,9 @@ export abstract class XdsStream {
   nodeId = "";
   node?: Node;
   protected sent = 0;
-  private readonly waiters = new Map<string, (o: Outcome) => void>();
+  private readonly waiters = new Map<string, ((o: Outcome) => void)[]>();
+  /** Sent nonces not yet ACKed or NACKed. */
+  protected readonly unsettled = new Set<string>();
   private readonly outcomes = new Map<string, Outcome>();
   protected readonly lastNonce = new Map<string, string>();
   protected readonly lastVersion = new Map<string, string>();
@@ -37,6 +39,14 @@ export abstract class XdsStream {
   /** Serve the current state of `typeUrl` if this stream watches it; returns the nonce if it sent. */
   abstract push(typeUrl: string): string | undefined;
   abstract watches(typeUrl: string): boolean;
+  /** Whether push(typeUrl) would send something now. */
+  abstract wouldSend(typeUrl: string): boolean;
+  abstract watchedTypes(): string[];
+
+  /** Nothing in flight and nothing owed: every response answered, every watched type up to date. */
+  quiescent(): boolean {
+    return this.unsettled.size === 0 && this.watchedTypes().every((t) => !this.wouldSend(t));
+  }
 
   protected learnNode(node: Node | undefined): void {
     if (this.node || !node) return;
@@ -59,25 +69,42 @@ export abstract class XdsStream {
     };
   }
 
+  protected sentNonce(nonce: string): void {
+    this.unsettled.add(nonce);
+  }
+
   protected settle(nonce: string, outcome: Outcome): void {
+    this.unsettled.delete(nonce);
     this.outcomes.set(nonce, outcome);
-    this.waiters.get(nonce)?.(outcome);
+    for (const w of this.waiters.get(nonce) ?? []) w(outcome);
     this.waiters.delete(nonce);
+  }
+
+  /**
+   * A SotW client answers only the latest response of a type: an older one is superseded, and whoever
+   * waits for it waits for the newer one's outcome instead.
+   */
+  protected supersede(oldNonce: string, newNonce: string): void {
+    if (!this.unsettled.delete(oldNonce)) return;
+    const moved = this.waiters.get(oldNonce) ?? [];
+    this.waiters.delete(oldNonce);
+    if (moved.length) this.waiters.set(newNonce, [...(this.waiters.get(newNonce) ?? []), ...moved]);
   }
 
   /** Resolves when the response with this nonce was ACKed or NACKed, or the stream closed. */
   outcome(nonce: string): Promise<Outcome> {
     const done = this.outcomes.get(nonce);
     if (done) return Promise.resolve(done);
-    return new Promise((resolve) => this.waiters.set(nonce, resolve));
+    return new Promise((resolve) => this.waiters.set(nonce, [...(this.waiters.get(nonce) ?? []), resolve]));
   }
 
   closed(): void {
-    for (const [nonce, w] of this.waiters) {
+    for (const [nonce, ws] of this.waiters) {
       this.outcomes.set(nonce, { kind: "closed" });
-      w({ kind: "closed" });
+      for (const w of ws) w({ kind: "closed" });
     }
     this.waiters.clear();
+    this.unsettled.clear();
   }
 
   protected base(): StreamInfo & { at: number; nodeId: string } {

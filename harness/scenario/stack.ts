@@ -1,0 +1,164 @@
+// A started scenario topology: echo backends → reference control plane → tap → data plane, with the
+// harness-allocated ports, wired for one transport variant. Checks get one per run (fresh node id,
+// fresh data plane), so no state leaks between checks. Everything is stopped in reverse order.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import type { JsonObject } from "../proto/codec.ts";
+import { rewriteConfigSources } from "../dataplanes/config-source.ts";
+import { EnvoyProcess } from "../dataplanes/envoy-process.ts";
+import type { StartedEnvoy } from "../dataplanes/envoy-process.ts";
+import type { NodeIdentity } from "../dataplanes/types.ts";
+import { EchoBackend, type BackendProtocol, type StartedEchoBackend } from "../traffic/echo-backend.ts";
+import { freePort } from "../util/free-port.ts";
+import { ReferenceServer, type ApplyResult, type ReferenceServerOptions } from "../xds/server.ts";
+import { RestEndpoint } from "../xds/rest.ts";
+import { FilePublisher } from "../xds/file-publisher.ts";
+import type { PolicyName } from "../xds/ordering.ts";
+import { Tap } from "../tap/tap.ts";
+import { variantName, type Variant } from "./variant.ts";
+
+export interface StackOptions {
+  variant: Variant;
+  backends?: { name: string; protocol?: BackendProtocol; status?: number }[];
+  listeners?: string[];
+  server?: ReferenceServerOptions;
+  /** Write the tap's transcript here (JSONL). */
+  transcriptPath?: string;
+  node?: Partial<NodeIdentity>;
+  /** Envoy's initial_fetch_timeout (default 0: wait forever, so readiness never races the CP). */
+  initialFetchTimeoutMs?: number;
+}
+
+export class Stack {
+  private constructor(
+    readonly variant: Variant,
+    readonly node: NodeIdentity,
+    readonly server: ReferenceServer,
+    readonly tap: Tap,
+    readonly backends: Map<string, StartedEchoBackend>,
+    readonly listenerPorts: Map<string, number>,
+    private readonly cleanups: (() => Promise<unknown>)[],
+    private readonly fileDir?: string,
+  ) {}
+
+  dp!: StartedEnvoy;
+
+  static async start(opts: StackOptions): Promise<Stack> {
+    const cleanups: (() => Promise<unknown>)[] = [];
+    try {
+      const backends = new Map<string, StartedEchoBackend>();
+      for (const b of opts.backends ?? []) {
+        let builder = new EchoBackend(b.name).withProtocol(b.protocol ?? "http1");
+        if (b.status) builder = builder.withStatus(b.status);
+        const started = await builder.start();
+        cleanups.push(() => started.stop());
+        backends.set(b.name, started);
+      }
+      const listenerPorts = new Map<string, number>();
+      for (const l of opts.listeners ?? []) listenerPorts.set(l, await freePort());
+      const server = await new ReferenceServer(opts.server).start();
+      cleanups.push(() => server.stop());
+      const tap = await new Tap(server.address, { transcriptPath: opts.transcriptPath }).start();
+      cleanups.push(() => tap.stop());
+      const node: NodeIdentity = {
+        id: opts.node?.id ?? `xdsc-${randomBytes(4).toString("hex")}`,
+        cluster: opts.node?.cluster ?? "xdsc",
+        ...(opts.node?.locality ? { locality: opts.node.locality } : {}),
+      };
+      let fileDir: string | undefined;
+      let restUrl: string | undefined;
+      if (opts.variant.mode === "file") {
+        fileDir = await mkdtemp(join(tmpdir(), "xdsc-files-"));
+        cleanups.push(() => rm(fileDir!, { recursive: true, force: true }));
+        server.addPublisher(new FilePublisher(fileDir, node.id));
+      }
+      if (opts.variant.mode === "rest") {
+        // REST polls bypass the gRPC tap; the server's own events record them.
+        const rest = await new RestEndpoint(server).start();
+        cleanups.push(() => rest.stop());
+        restUrl = rest.url;
+      }
+      const stack = new Stack(opts.variant, node, server, tap, backends, listenerPorts, cleanups, fileDir);
+      stack.xdsConfig = {
+        address: tap.address,
+        transport: opts.variant.transport,
+        mode: opts.variant.mode,
+        restUrl,
+        fileDir,
+        initialFetchTimeoutMs: opts.initialFetchTimeoutMs ?? 0,
+      };
+      return stack;
+    } catch (e) {
+      for (const c of cleanups.reverse()) await c().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  xdsConfig!: import("../dataplanes/types.ts").XdsClientConfig;
+
+  get name(): string {
+    return variantName(this.variant);
+  }
+
+  /** Resources rewritten for this variant's config sources (fixtures are written for ADS). */
+  adapt(resources: JsonObject[]): JsonObject[] {
+    return resources.map((r) => rewriteConfigSources(r, this.xdsConfig));
+  }
+
+  /** Serves a snapshot to this stack's node; resolves when the server's policy finished it. */
+  apply(version: string, resources: JsonObject[], policy?: PolicyName): Promise<ApplyResult> {
+    return this.server.apply(this.node.id, { version, resources: this.adapt(resources) }, policy);
+  }
+
+  /** Applies and waits until the node answered everything and is owed nothing (ACK/NACK based, no sleeps). */
+  async applyAndSettle(
+    version: string,
+    resources: JsonObject[],
+    policy?: PolicyName,
+    timeoutMs = 15_000,
+  ): Promise<ApplyResult> {
+    const result = await this.apply(version, resources, policy);
+    if (this.variant.mode !== "file" && this.variant.mode !== "rest")
+      await this.server.waitForQuiescence(this.node.id, timeoutMs);
+    return result;
+  }
+
+  async startEnvoy(configure?: (b: EnvoyProcess) => EnvoyProcess): Promise<StartedEnvoy> {
+    let builder = new EnvoyProcess().withNode(this.node).withXds(this.xdsConfig);
+    if (configure) builder = configure(builder);
+    this.dp = (await builder.start()) as StartedEnvoy;
+    this.cleanups.push(() => this.dp.stop());
+    return this.dp;
+  }
+
+  url(listener: string, path = "/"): string {
+    const port = this.listenerPorts.get(listener);
+    if (port === undefined)
+      throw new Error(
+        `listener "${listener}": not declared (declared: ${[...this.listenerPorts.keys()].join(", ")})`,
+      );
+    return `http://127.0.0.1:${port}${path}`;
+  }
+
+  /** Template variables of a fixture for this stack. */
+  vars() {
+    return {
+      backends: Object.fromEntries(
+        [...this.backends].map(([n, b]) => [n, { port: b.port, address: "127.0.0.1" }]),
+      ),
+      listeners: Object.fromEntries([...this.listenerPorts].map(([n, port]) => [n, { port }])),
+      nodeId: this.node.id,
+    };
+  }
+
+  async stop(): Promise<void> {
+    const all = this.cleanups.splice(0).reverse();
+    for (const c of all) await c().catch(() => undefined);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
