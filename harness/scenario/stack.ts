@@ -31,6 +31,11 @@ export interface StackOptions {
   initialFetchTimeoutMs?: number;
 }
 
+/** Whether a served version label belongs to a snapshot version ("v2" or the intermediate "v2+add"). */
+export function isStepOf(label: string | undefined, version: string): boolean {
+  return label === version || label === `${version}+add`;
+}
+
 export class Stack {
   private constructor(
     readonly variant: Variant,
@@ -123,6 +128,25 @@ export class Stack {
     if (this.variant.mode !== "file" && this.variant.mode !== "rest")
       await this.server.waitForQuiescence(this.node.id, timeoutMs);
     return result;
+  }
+
+  /**
+   * Waits until the data plane has answered everything the control plane sent for `version` (and is owed
+   * nothing), failing on a NACK of that version. Event-driven: the server's per-stream ACK state.
+   */
+  async waitForAcked(version: string, timeoutMs = 15_000): Promise<void> {
+    await this.server.waitForQuiescence(this.node.id, timeoutMs);
+    const nack = this.tap
+      .entries()
+      .find(
+        (e) =>
+          e.classification === "nack" && e.nodeId === this.node.id && isStepOf(e.answers?.version, version),
+      );
+    if (nack) {
+      throw new Error(
+        `data plane NACKed ${nack.typeUrl.split(".").pop()} version "${version}": ${nack.errorDetail?.message ?? "(no error_detail)"}`,
+      );
+    }
   }
 
   async startEnvoy(configure?: (b: EnvoyProcess) => EnvoyProcess): Promise<StartedEnvoy> {

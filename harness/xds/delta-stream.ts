@@ -41,6 +41,11 @@ export class DeltaStream extends XdsStream {
     return [...this.watchesByType.keys()];
   }
 
+  subscribes(typeUrl: string, name: string): boolean {
+    const w = this.watchesByType.get(typeUrl);
+    return !!w && (w.wildcard || w.subscribed.has(name));
+  }
+
   wouldSend(typeUrl: string): boolean {
     const d = this.diff(typeUrl);
     return d !== undefined && (d.changed.length > 0 || d.removed.length > 0);

@@ -45,7 +45,7 @@ export interface ApplyStepEvent {
   version: string;
   typeUrl: string;
   phase: string;
-  outcome: "acked" | "nacked" | "no-subscriber" | "timeout" | "sent";
+  outcome: "acked" | "nacked" | "subscribed" | "no-subscriber" | "timeout" | "sent";
 }
 
 export interface ServerEvents {

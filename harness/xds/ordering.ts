@@ -18,6 +18,12 @@ import { sameEntries, type Entry, type Snapshot, type State, type TypeState } fr
 export interface Step {
   typeUrl: string;
   state: TypeState;
+  /**
+   * Wait until the node ACKed/NACKed the push — or, for CDS and LDS, until it subscribed to the EDS/RDS
+   * names the new clusters/listeners need. Envoy holds a CDS ACK until the new clusters warmed (their EDS
+   * arrived) and an LDS ACK until the new listeners' RDS arrived, so waiting for the ACK alone would
+   * deadlock; its request for the dependent names is the signal that it processed the push.
+   */
   waitForAck: boolean;
   delayMs?: number;
   phase: "add" | "remove" | "set";

@@ -9,11 +9,25 @@ import type {
   DiscoveryResponse,
 } from "../proto/discovery.ts";
 import { ALL_SERVICES, serviceDefinition, xdsMethods, type XdsMethod } from "../proto/services.ts";
-import { shortTypeName } from "../proto/type-urls.ts";
+import {
+  CLUSTER_TYPE_URL,
+  ENDPOINT_TYPE_URL,
+  LISTENER_TYPE_URL,
+  ROUTE_TYPE_URL,
+  shortTypeName,
+} from "../proto/type-urls.ts";
 import type { ApplyStepEvent, RequestEvent, ResponseEvent, ServerEvents, StreamInfo } from "./events.ts";
 import { faultByName, type Fault } from "./faults.ts";
 import { planSteps, type PolicyName, type PolicyOptions, type Step } from "./ordering.ts";
-import { cloneState, makeSnapshot, type SnapshotInput, type State, type TypeState } from "./snapshot.ts";
+import {
+  cloneState,
+  edsNames,
+  makeSnapshot,
+  rdsNames,
+  type SnapshotInput,
+  type State,
+  type TypeState,
+} from "./snapshot.ts";
 import { DeltaStream } from "./delta-stream.ts";
 import { SotwStream } from "./sotw-stream.ts";
 import type { XdsStream } from "./stream.ts";
@@ -142,6 +156,13 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
     return run;
   }
 
+  /** For CDS/LDS steps: the EDS/RDS names that the pushed clusters/listeners need. */
+  private dependentsOf(step: Step): { typeUrl: string; names: Set<string> } | undefined {
+    if (step.typeUrl === CLUSTER_TYPE_URL) return { typeUrl: ENDPOINT_TYPE_URL, names: edsNames(step.state) };
+    if (step.typeUrl === LISTENER_TYPE_URL) return { typeUrl: ROUTE_TYPE_URL, names: rdsNames(step.state) };
+    return undefined;
+  }
+
   /** Every stream of the node has answered every response and is owed nothing. */
   quiescent(nodeId: string): boolean {
     return [...this.live].filter((s) => s.nodeId === nodeId).every((s) => s.quiescent());
@@ -205,12 +226,34 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
     let outcome: ApplyStepEvent["outcome"] = nonces.length === 0 ? "no-subscriber" : "sent";
     if (step.waitForAck && nonces.length > 0) {
       const timeoutMs = this.opts.ackTimeoutMs ?? 5000;
+      const dependents = this.dependentsOf(step);
       let timer: NodeJS.Timeout | undefined;
+      let onRequest: (() => void) | undefined;
       const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), timeoutMs)));
+      const subscribed = new Promise<"subscribed">((resolve) => {
+        if (!dependents) return;
+        const check = () =>
+          setImmediate(() => {
+            const streams = [...this.live].filter((s) => this.appliesTo(nodeId, s));
+            if ([...dependents.names].every((n) => streams.some((s) => s.subscribes(dependents.typeUrl, n))))
+              resolve("subscribed");
+          });
+        onRequest = check;
+        this.on("request", check);
+        check();
+      });
       const all = Promise.all(nonces.map(([s, n]) => s.outcome(n!)));
-      const res = await Promise.race([all, timeout]);
+      const res = await Promise.race([all, timeout, subscribed]);
       clearTimeout(timer);
-      outcome = res === "timeout" ? "timeout" : res.some((o) => o.kind === "nacked") ? "nacked" : "acked";
+      if (onRequest) this.off("request", onRequest);
+      outcome =
+        res === "timeout"
+          ? "timeout"
+          : res === "subscribed"
+            ? "subscribed"
+            : res.some((o) => o.kind === "nacked")
+              ? "nacked"
+              : "acked";
     }
     const ev: ApplyStepEvent = {
       at: Date.now(),

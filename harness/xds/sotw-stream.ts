@@ -37,6 +37,11 @@ export class SotwStream extends XdsStream {
     return [...this.watchesByType.keys()];
   }
 
+  subscribes(typeUrl: string, name: string): boolean {
+    const w = this.watchesByType.get(typeUrl);
+    return !!w && (w.wildcard || w.subscribed.has(name));
+  }
+
   wouldSend(typeUrl: string): boolean {
     const plan = this.plan(typeUrl);
     return plan !== undefined && plan.digest !== this.watchesByType.get(typeUrl)?.lastSent?.digest;

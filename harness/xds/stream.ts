@@ -42,6 +42,8 @@ export abstract class XdsStream {
   /** Whether push(typeUrl) would send something now. */
   abstract wouldSend(typeUrl: string): boolean;
   abstract watchedTypes(): string[];
+  /** Whether the client asked for this resource (by name or by wildcard). */
+  abstract subscribes(typeUrl: string, name: string): boolean;
 
   /** Nothing in flight and nothing owed: every response answered, every watched type up to date. */
   quiescent(): boolean {

@@ -1,0 +1,56 @@
+// From a fixture to a running scenario: start what the fixture declares (backends, listener ports),
+// render its templates with the allocated values, serve its initial state, start the data plane and
+// wait until it has ACKed that state.
+import type { Fixture } from "../fixtures/types.ts";
+import { renderFixture } from "../fixtures/render.ts";
+import type { ReferenceServerOptions } from "../xds/server.ts";
+import { Stack } from "./stack.ts";
+import type { Variant } from "./variant.ts";
+
+export interface ScenarioOptions {
+  variant: Variant;
+  server?: ReferenceServerOptions;
+  transcriptPath?: string;
+  /** Wait for the initial state to be ACKed and Envoy to be LIVE (default true). */
+  waitReady?: boolean;
+  timeoutMs?: number;
+}
+
+export interface Scenario {
+  stack: Stack;
+  /** The fixture with every template substituted. */
+  fixture: Fixture;
+}
+
+export async function startScenario(fixture: Fixture, opts: ScenarioOptions): Promise<Scenario> {
+  const stack = await Stack.start({
+    variant: opts.variant,
+    backends: fixture.backends.map((b) => ({
+      name: b.name,
+      protocol: b.protocol === "http2" ? "h2c" : "http1",
+    })),
+    listeners: fixture.listeners,
+    server: opts.server,
+    transcriptPath: opts.transcriptPath,
+    node: {
+      cluster: fixture.node.cluster,
+      ...(fixture.node.locality ? { locality: fixture.node.locality } : {}),
+    },
+  });
+  try {
+    const rendered = renderFixture(fixture, stack.vars());
+    await stack.apply(
+      rendered.version,
+      rendered.resources.map((r) => r.json),
+    );
+    await stack.startEnvoy();
+    if (opts.waitReady !== false) {
+      await stack.waitForAcked(rendered.version, opts.timeoutMs ?? 15_000);
+      await stack.dp.waitForReady({ timeoutMs: opts.timeoutMs ?? 15_000 });
+    }
+    return { stack, fixture: rendered };
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+}

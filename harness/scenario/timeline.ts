@@ -1,0 +1,159 @@
+// Runs a rendered fixture's timeline on a started stack: state changes through the control plane, waits
+// on observable events (ACKs, admin state), load through the data plane, and expectations judged on the
+// per-request records. Every expectation becomes a line of evidence; nothing is retried.
+import type { ExpectStep, Fixture, Predicate, Step } from "../fixtures/types.ts";
+import { runConstantRate, summarize, type TrafficRecord } from "../traffic/load-driver.ts";
+import type { Stack } from "./stack.ts";
+
+export interface ExpectationResult {
+  line: number;
+  path: string;
+  ok: boolean;
+  /** e.g. `backend "green": expected >0, got 0 of 600 requests` */
+  message: string;
+}
+
+export interface TimelineResult {
+  expectations: ExpectationResult[];
+  records: TrafficRecord[];
+  /** One line per step as it ran, with times relative to the start. */
+  log: string[];
+}
+
+export async function runTimeline(
+  stack: Stack,
+  fixture: Fixture,
+  opts: { signal?: AbortSignal } = {},
+): Promise<TimelineResult> {
+  const t0 = performance.now();
+  const log: string[] = [];
+  const note = (s: string) => log.push(`+${Math.round(performance.now() - t0)}ms ${s}`);
+  const all: TrafficRecord[] = [];
+  let window: Promise<TrafficRecord[]>[] = [];
+  const expectations: ExpectationResult[] = [];
+  let version = fixture.version;
+  for (const step of fixture.timeline) {
+    opts.signal?.throwIfAborted();
+    note(`${step.path} ${describe(step)}`);
+    switch (step.kind) {
+      case "apply":
+      case "remove":
+        version = step.version;
+        await stack.apply(
+          step.version,
+          step.state.map((r) => r.json),
+        );
+        break;
+      case "wait":
+        await runWait(stack, step.event, step.timeoutMs, version);
+        break;
+      case "traffic": {
+        const run = runConstantRate({
+          url: stack.url(step.listener, step.path),
+          ratePerSec: step.ratePerSec,
+          count: step.requests,
+          timeoutMs: 5000,
+          headers: step.headers,
+          protocol: step.protocol === "http2" ? "h2c" : "http1",
+          newConnectionPerRequest: step.connection === "per-request",
+          signal: opts.signal,
+        });
+        window.push(run);
+        if (!step.background) await run;
+        break;
+      }
+      case "expect": {
+        const records = (await Promise.all(window)).flat();
+        window = [];
+        all.push(...records);
+        expectations.push(...judge(step, records));
+        break;
+      }
+    }
+  }
+  all.push(...(await Promise.all(window)).flat());
+  note("timeline done");
+  return { expectations, records: all, log };
+}
+
+async function runWait(
+  stack: Stack,
+  event: Extract<Step, { kind: "wait" }>["event"],
+  timeoutMs: number,
+  current: string,
+) {
+  switch (event.event) {
+    case "ack":
+      await stack.waitForAcked(event.version || current, timeoutMs);
+      return;
+    case "nack":
+      await stack.tap.waitFor(
+        (e) =>
+          e.classification === "nack" &&
+          e.typeUrl === event.typeUrl &&
+          e.answers?.version === (event.version || current),
+        `NACK of ${event.typeUrl.split(".").pop()} version "${event.version || current}"`,
+        timeoutMs,
+      );
+      return;
+    case "cluster-warm":
+      await stack.dp.admin.waitForClusterEndpoints(event.cluster, 1, { timeoutMs });
+      return;
+    case "listener-ready":
+      await stack.dp.listenerAddress(event.listener, { timeoutMs });
+  }
+}
+
+function describe(step: Step): string {
+  switch (step.kind) {
+    case "apply":
+    case "remove":
+      return `${step.kind} version ${step.version} (${step.state.length} resources)`;
+    case "wait":
+      return `wait ${step.event.event}`;
+    case "traffic":
+      return `traffic ${step.requests} requests at ${step.ratePerSec}/s to ${step.listener}${step.background ? " (background)" : ""}`;
+    case "expect":
+      return "expect";
+  }
+}
+
+export function judge(step: ExpectStep, records: TrafficRecord[]): ExpectationResult[] {
+  const s = summarize(records);
+  const out: ExpectationResult[] = [];
+  const check = (subject: string, p: Predicate, got: number) => {
+    const value = p.percent ? (records.length ? (100 * got) / records.length : 0) : got;
+    const ok = compare(value, p);
+    out.push({
+      line: step.line,
+      path: step.path,
+      ok,
+      message: `${subject}: expected ${p.text.trim()}, got ${got} of ${records.length} requests${p.percent ? ` (${value.toFixed(2)}%)` : ""}`,
+    });
+  };
+  for (const [b, p] of Object.entries(step.backends)) check(`backend "${b}"`, p, s.byBackend[b] ?? 0);
+  if (step.losses) check("lost requests", step.losses, s.losses);
+  for (const [code, p] of Object.entries(step.statuses)) check(`status ${code}`, p, s.byStatus[code] ?? 0);
+  for (const [flag, p] of Object.entries(step.responseFlags))
+    check(
+      `response flag ${flag}`,
+      p,
+      records.filter((r) => r.responseFlags?.split(",").includes(flag)).length,
+    );
+  return out;
+}
+
+function compare(v: number, p: Predicate): boolean {
+  switch (p.op) {
+    case "=":
+      return v === p.value;
+    case ">":
+      return v > p.value;
+    case ">=":
+      return v >= p.value;
+    case "<":
+      return v < p.value;
+    case "<=":
+      return v <= p.value;
+  }
+}
