@@ -9,7 +9,7 @@ import type { JsonObject } from "../proto/codec.ts";
 import { rewriteConfigSources } from "../dataplanes/config-source.ts";
 import { EnvoyProcess } from "../dataplanes/envoy-process.ts";
 import type { StartedEnvoy } from "../dataplanes/envoy-process.ts";
-import type { NodeIdentity } from "../dataplanes/types.ts";
+import type { DataPlaneBuilder, NodeIdentity, StartedDataPlane } from "../dataplanes/types.ts";
 import { EchoBackend, type BackendProtocol, type StartedEchoBackend } from "../traffic/echo-backend.ts";
 import { freePort } from "../util/free-port.ts";
 import { ReferenceServer, type ApplyResult, type ReferenceServerOptions } from "../xds/server.ts";
@@ -153,8 +153,22 @@ export class Stack {
     let builder = new EnvoyProcess().withNode(this.node).withXds(this.xdsConfig);
     if (configure) builder = configure(builder);
     this.dp = (await builder.start()) as StartedEnvoy;
+    this.dataPlane = this.dp;
     this.cleanups.push(() => this.dp.stop());
     return this.dp;
+  }
+
+  /** The data plane started by startDataPlane() (startEnvoy() sets `dp` too). */
+  dataPlane?: StartedDataPlane;
+
+  /** Starts any data plane adapter for this stack's node against its tap; stopped with the stack. */
+  async startDataPlane<B extends DataPlaneBuilder>(builder: B): Promise<Awaited<ReturnType<B["start"]>>> {
+    const started = (await builder.withNode(this.node).withXds(this.xdsConfig).start()) as Awaited<
+      ReturnType<B["start"]>
+    >;
+    this.dataPlane = started;
+    this.cleanups.push(() => started.stop());
+    return started;
   }
 
   url(listener: string, path = "/"): string {

@@ -1,0 +1,60 @@
+// Features a check can require, and which a matrix cell offers. A check whose features the cell lacks
+// is reported `skipped: <reason>` — never silently dropped, never a pass.
+import type { Variant } from "../scenario/variant.ts";
+
+export type Feature =
+  | "ads"
+  | "per-type"
+  | "sotw"
+  | "delta"
+  | "rest"
+  | "file"
+  /** The control plane is the reference server (ordering policies, fault modes). */
+  | "reference-cp"
+  /** The data plane has Envoy's admin API (config_dump, clusters, /ready). */
+  | "envoy-admin"
+  /** The data plane carries HTTP traffic through a listener. */
+  | "http-listener"
+  | "docker"
+  | "kube";
+
+export interface CellCapabilities {
+  cp: string;
+  dp: string;
+  variant: Variant;
+  /** Extra features the environment provides (docker, kube). */
+  environment?: Feature[];
+}
+
+export function cellFeatures(c: CellCapabilities): Set<Feature> {
+  const f = new Set<Feature>(c.environment ?? []);
+  f.add(c.variant.transport);
+  if (c.variant.mode === "ads") f.add("ads");
+  if (c.variant.mode === "per-type") f.add("per-type");
+  if (c.variant.mode === "rest") f.add("rest");
+  if (c.variant.mode === "file") f.add("file");
+  if (c.cp === "reference") f.add("reference-cp");
+  if (c.dp === "envoy" || c.dp === "envoy-container" || c.dp === "command") {
+    f.add("envoy-admin");
+    f.add("http-listener");
+  }
+  return f;
+}
+
+/** Why a check cannot run in a cell, or undefined when it can. */
+export function missingFeatures(
+  requires: Feature[],
+  offered: Set<Feature>,
+  c: CellCapabilities,
+): string | undefined {
+  const missing = requires.filter((r) => !offered.has(r));
+  if (missing.length === 0) return undefined;
+  const why: Record<string, string> = {
+    "reference-cp": `control plane "${c.cp}" has no ordering policies or fault modes (reference only)`,
+    "envoy-admin": `data plane "${c.dp}" has no Envoy admin API`,
+    "http-listener": `data plane "${c.dp}" carries no HTTP listener traffic`,
+    docker: "no Docker engine",
+    kube: "no Kubernetes cluster",
+  };
+  return missing.map((m) => why[m] ?? `variant lacks "${m}"`).join("; ");
+}

@@ -1,0 +1,15 @@
+// Every suite and its checks, listed explicitly (no registration by import side effect).
+import type { CheckDefinition } from "../harness/checks/define.ts";
+import type { SuiteName } from "../harness/checks/types.ts";
+import { SMOKE_CHECKS } from "./smoke/index.ts";
+
+export const SUITES: Record<SuiteName, CheckDefinition[]> = {
+  smoke: SMOKE_CHECKS,
+  ordering: [],
+  "make-before-break": [],
+  "traffic-split": [],
+  protocol: [],
+  parity: [],
+};
+
+export const ALL_CHECKS: CheckDefinition[] = Object.values(SUITES).flat();

@@ -1,0 +1,41 @@
+import { defineCheck, fail, pass } from "../../harness/checks/define.ts";
+import { ALL_SMOKE_TYPES } from "./types.ts";
+
+export const smokeConfigAcked = defineCheck({
+  id: "smoke.config-acked",
+  suite: "smoke",
+  title: "The data plane ACKs the initial CDS, EDS, LDS and RDS and becomes ready",
+  spec: "xds_protocol#ack-and-nack-semantics",
+  role: "both",
+  requires: [],
+  fixture: "smoke.yaml",
+  twins: [
+    {
+      name: "fixture:smoke-invalid",
+      description:
+        "a cluster Envoy rejects (ring hash with minimum > maximum ring size): the data plane NACKs",
+      fixture: "twins/smoke-invalid.yaml",
+    },
+  ],
+  async run(ctx) {
+    const { stack, fixture } = await ctx.startScenario(undefined, { waitReady: false });
+    for (const typeUrl of ALL_SMOKE_TYPES) {
+      ctx.phase(`waiting for ACK of ${typeUrl.split(".").pop()} ${fixture.version}`);
+      const answer = await stack.tap.waitFor(
+        (e) =>
+          (e.classification === "ack" || e.classification === "nack") &&
+          e.typeUrl === typeUrl &&
+          e.answers?.version === fixture.version,
+        `ACK or NACK of ${typeUrl.split(".").pop()} version "${fixture.version}"`,
+        15_000,
+      );
+      if (answer.classification === "nack") {
+        return fail(
+          `${typeUrl.split(".").pop()} version "${fixture.version}" NACKed: ${answer.errorDetail?.message ?? "(no error_detail)"}`,
+        );
+      }
+    }
+    if (stack.dp.waitForReady) await stack.dp.waitForReady({ timeoutMs: 15_000 });
+    return pass();
+  },
+});
