@@ -30,7 +30,8 @@ export async function startScenario(fixture: Fixture, opts: ScenarioOptions): Pr
       protocol: b.protocol === "http2" ? "h2c" : "http1",
     })),
     listeners: fixture.listeners,
-    server: opts.server,
+    // The fixture's own control-plane behaviour (a repro's buggy policy), unless the caller overrides it.
+    server: { ...fixture.controlPlane, ...opts.server },
     transcriptPath: opts.transcriptPath,
     node: {
       cluster: fixture.node.cluster,

@@ -1,0 +1,158 @@
+// `xdsc certify`: the matrix run (control planes × data planes × variants × suites) writing every
+// report form as it goes; Ctrl-C stops the run, tears everything down and keeps the partial report.
+import { execFileSync } from "node:child_process";
+import { isAbsolute, join } from "node:path";
+import type { CheckDefinition } from "../checks/define.ts";
+import type { Cell } from "../checks/context.ts";
+import { plan, runChecks } from "../checks/runner.ts";
+import type { CheckResult, RunInfo, SuiteName } from "../checks/types.ts";
+import { findEnvoy, envoyVersion } from "../dataplanes/envoy-binary.ts";
+import { hostEnvironment } from "../report/certification.ts";
+import { combineReporters, ProgressReporter, ReportWriter } from "../report/reporter.ts";
+import { createRunDir, newRunId, useOutDir } from "../report/run-dir.ts";
+import { variantName, type Variant } from "../scenario/variant.ts";
+import { registerCleanup } from "../util/reaper.ts";
+import { projectPath } from "../util/paths.ts";
+import { EXIT } from "./errors.ts";
+
+export interface CertifyOptions {
+  suites: Record<SuiteName, CheckDefinition[]>;
+  suiteNames: SuiteName[];
+  controlPlanes: string[];
+  dataPlanes: string[];
+  variants: Variant[];
+  grep?: RegExp;
+  out?: string;
+  outputDir: string;
+  strict: boolean;
+  toolVersion: string;
+}
+
+/** Data planes the certify command can drive today; the others are reported, never silently dropped. */
+const SUPPORTED: Record<string, Set<string>> = { cp: new Set(["reference"]), dp: new Set(["envoy"]) };
+
+export async function certify(o: CertifyOptions): Promise<number> {
+  const run = o.out
+    ? await useOutDir(o.out, newRunId())
+    : await createRunDir(isAbsolute(o.outputDir) ? o.outputDir : projectPath(o.outputDir));
+  const writer = new ReportWriter(run.dir);
+  const reporter = combineReporters(writer, new ProgressReporter());
+  const cells: Cell[] = o.controlPlanes.flatMap((cp) =>
+    o.dataPlanes.flatMap((dp) => o.variants.map((variant) => ({ cp, dp, variant }))),
+  );
+  const checks = o.suiteNames.flatMap((s) => o.suites[s]);
+  const runnable = cells.filter((c) => SUPPORTED.cp!.has(c.cp) && SUPPORTED.dp!.has(c.dp));
+  const info: RunInfo = {
+    runId: run.runId,
+    toolVersion: o.toolVersion,
+    startedAt: new Date().toISOString(),
+    cells: await describeCells(cells),
+    environment: await environment(),
+  };
+  const results: CheckResult[] = [];
+  const record = async (r: CheckResult) => {
+    results.push(r);
+    await reporter.onCheckEnd(r);
+  };
+  const total = plan(checks, runnable, o.grep).length;
+  await reporter.onBegin(info, total);
+  const abort = new AbortController();
+  let interrupted = false;
+  const unregister = registerCleanup(async () => {
+    interrupted = true;
+    abort.abort();
+    await reporter.onEnd({
+      info: { ...info, finishedAt: new Date().toISOString(), interrupted: true },
+      results,
+    });
+  });
+  try {
+    for (const cell of cells.filter((c) => !runnable.includes(c))) {
+      for (const check of plan(checks, [cell], o.grep).map((p) => p.check))
+        await record(unavailable(check, cell));
+    }
+    for (const suite of o.suiteNames.filter((s) => o.suites[s].length === 0)) {
+      for (const cell of runnable) await record(emptySuite(suite, cell));
+    }
+    await runChecks({
+      checks,
+      cells: runnable,
+      runDir: run.dir,
+      grep: o.grep,
+      signal: abort.signal,
+      reporter: {
+        onCheckBegin: reporter.onCheckBegin,
+        onCheckPhase: reporter.onCheckPhase,
+        onCheckEnd: (r) => record(r),
+      },
+    });
+  } finally {
+    unregister();
+  }
+  if (interrupted) return EXIT.interrupted;
+  await reporter.onEnd({ info: { ...info, finishedAt: new Date().toISOString() }, results });
+  process.stderr.write(`report: ${join(run.dir, "summary.md")}\n`);
+  const bad = results.filter(
+    (r) => r.verdict === "fail" || r.verdict === "inconclusive" || (o.strict && r.verdict === "skipped"),
+  );
+  return bad.length > 0 ? EXIT.fail : EXIT.pass;
+}
+
+function baseResult(cell: Cell, id: string, suite: SuiteName, title: string, reason: string): CheckResult {
+  return {
+    id,
+    suite,
+    title,
+    spec: "",
+    role: "both",
+    cp: cell.cp,
+    dp: cell.dp,
+    variant: variantName(cell.variant),
+    verdict: "skipped",
+    reason,
+    durationMs: 0,
+    startedAt: new Date().toISOString(),
+    evidence: [],
+  };
+}
+
+function unavailable(check: CheckDefinition, cell: Cell): CheckResult {
+  const which = SUPPORTED.cp!.has(cell.cp) ? `data plane "${cell.dp}"` : `control plane "${cell.cp}"`;
+  return {
+    ...baseResult(cell, check.id, check.suite, check.title, `${which} is not available to certify yet`),
+    spec: check.spec,
+    role: check.role,
+  };
+}
+
+function emptySuite(suite: SuiteName, cell: Cell): CheckResult {
+  return baseResult(
+    cell,
+    `${suite}.not-implemented`,
+    suite,
+    `Suite "${suite}"`,
+    `suite "${suite}" has no checks yet`,
+  );
+}
+
+async function describeCells(cells: Cell[]): Promise<RunInfo["cells"]> {
+  const envoy = await envoyVersion(findEnvoy()).catch(() => "unknown");
+  const version = (name: string) => (name === "envoy" ? envoy : name === "reference" ? "xdsc" : "unknown");
+  return cells.map((c) => ({
+    cp: { name: c.cp, version: version(c.cp) },
+    dp: { name: c.dp, version: version(c.dp) },
+    variant: variantName(c.variant),
+  }));
+}
+
+async function environment(): Promise<Record<string, string>> {
+  const env = hostEnvironment();
+  env.envoy = await envoyVersion(findEnvoy()).catch((e: Error) => `unavailable: ${e.message}`);
+  try {
+    env.go = execFileSync("go", ["version"], { encoding: "utf8", timeout: 5000 }).trim();
+  } catch {
+    env.go = "not installed";
+  }
+  env["kube-proxy-mode"] = "n/a (no parity cell in this run)";
+  return env;
+}
