@@ -4,6 +4,7 @@
 import type { ExpectStep, Fixture, Predicate, Step } from "../fixtures/types.ts";
 import { runConstantRate, summarize, type TrafficRecord } from "../traffic/load-driver.ts";
 import type { Stack } from "./stack.ts";
+import type { TranscriptEntry } from "../tap/transcript.ts";
 
 export interface ExpectationResult {
   line: number;
@@ -32,6 +33,7 @@ export async function runTimeline(
   let window: Promise<TrafficRecord[]>[] = [];
   const expectations: ExpectationResult[] = [];
   let version = fixture.version;
+  let transcriptFrom = 0;
   for (const step of fixture.timeline) {
     opts.signal?.throwIfAborted();
     note(`${step.path} ${describe(step)}`);
@@ -66,7 +68,9 @@ export async function runTimeline(
         const records = (await Promise.all(window)).flat();
         window = [];
         all.push(...records);
-        expectations.push(...judge(step, records));
+        const entries = stack.tap.entries().slice(transcriptFrom);
+        transcriptFrom += entries.length;
+        expectations.push(...judge(step, records, entries));
         break;
       }
     }
@@ -95,6 +99,9 @@ async function runWait(
         `NACK of ${event.typeUrl.split(".").pop()} version "${event.version || current}"`,
         timeoutMs,
       );
+      // A bounded observation window, not a settle sleep: the expectation that follows is about an
+      // absence (e.g. no resend of the NACKed version), which no event can signal.
+      if (event.observeMs > 0) await new Promise((r) => setTimeout(r, event.observeMs));
       return;
     case "cluster-warm":
       await stack.dp.admin.waitForClusterEndpoints(event.cluster, 1, { timeoutMs });
@@ -118,19 +125,26 @@ function describe(step: Step): string {
   }
 }
 
-export function judge(step: ExpectStep, records: TrafficRecord[]): ExpectationResult[] {
+export function judge(
+  step: ExpectStep,
+  records: TrafficRecord[],
+  entries: readonly TranscriptEntry[] = [],
+): ExpectationResult[] {
   const s = summarize(records);
   const out: ExpectationResult[] = [];
-  const check = (subject: string, p: Predicate, got: number) => {
+  const check = (subject: string, p: Predicate, got: number, of = `${records.length} requests`) => {
     const value = p.percent ? (records.length ? (100 * got) / records.length : 0) : got;
     const ok = compare(value, p);
     out.push({
       line: step.line,
       path: step.path,
       ok,
-      message: `${subject}: expected ${p.text.trim()}, got ${got} of ${records.length} requests${p.percent ? ` (${value.toFixed(2)}%)` : ""}`,
+      message: `${subject}: expected ${p.text.trim()}, got ${got}${of ? ` of ${of}` : ""}${p.percent ? ` (${value.toFixed(2)}%)` : ""}`,
     });
   };
+  const xds = transcriptCounts(entries);
+  if (step.xds.nacks) check("NACKs", step.xds.nacks, xds.nacks, "");
+  if (step.xds.nack_resends) check("resends of a NACKed version", step.xds.nack_resends, xds.nackResends, "");
   for (const [b, p] of Object.entries(step.backends)) check(`backend "${b}"`, p, s.byBackend[b] ?? 0);
   if (step.losses) check("lost requests", step.losses, s.losses);
   for (const [code, p] of Object.entries(step.statuses)) check(`status ${code}`, p, s.byStatus[code] ?? 0);
@@ -141,6 +155,33 @@ export function judge(step: ExpectStep, records: TrafficRecord[]): ExpectationRe
       records.filter((r) => r.responseFlags?.split(",").includes(flag)).length,
     );
   return out;
+}
+
+/**
+ * NACKs, and responses that resend a NACKed version unchanged after the NACK (xds_protocol "ACK and NACK
+ * semantics": a control plane should not resend rejected configuration without a change).
+ */
+export function transcriptCounts(entries: readonly TranscriptEntry[]): {
+  nacks: number;
+  nackResends: number;
+} {
+  const nacked = new Set<string>();
+  let nacks = 0;
+  let nackResends = 0;
+  const key = (e: TranscriptEntry, version: string | undefined) =>
+    `${e.stream}|${e.typeUrl}|${version}|${(e.resources ?? []).map((r) => `${r.name}@${r.version ?? ""}`).join(",")}`;
+  const responses = new Map<string, TranscriptEntry>();
+  for (const e of entries) {
+    if (e.direction === "response") {
+      responses.set(`${e.stream}|${e.nonce}`, e);
+      if (nacked.has(key(e, e.versionInfo))) nackResends++;
+    } else if (e.classification === "nack") {
+      nacks++;
+      const answered = responses.get(`${e.stream}|${e.answers?.nonce}`);
+      if (answered) nacked.add(key(answered, answered.versionInfo));
+    }
+  }
+  return { nacks, nackResends };
 }
 
 function compare(v: number, p: Predicate): boolean {
