@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { projectPath } from "../util/paths.ts";
+import { getReaper } from "../util/reaper.ts";
 import { MANAGED_LABEL } from "./docker-engine.ts";
 import { withFileLock } from "./file-lock.ts";
 
@@ -67,6 +68,8 @@ async function imagePresent(tag: string): Promise<boolean> {
 
 async function build(tag: string, envoyBin: string, libraries: string[]): Promise<void> {
   const context = await mkdtemp(join(tmpdir(), `xdsc-envoy-image-${process.pid}-`));
+  // A harness killed mid-build must not leave a ~100 MB tree of hard links and copies behind.
+  getReaper().register({ kind: "dir", value: context });
   try {
     await writeContext(context, envoyBin, libraries);
     const labels = ["--label", `${MANAGED_LABEL}=true`];
@@ -83,6 +86,7 @@ async function build(tag: string, envoyBin: string, libraries: string[]): Promis
     }
   } finally {
     await rm(context, { recursive: true, force: true });
+    getReaper().unregister({ kind: "dir", value: context });
   }
 }
 
