@@ -78,6 +78,7 @@ export const mochaHooks = {
     ];
     if (leaks.length > 0)
       throw new Error(`leaks after the test run (${leaks.length}):\n  ${leaks.join("\n  ")}`);
+    rmdirSync(TEMP_ROOT);
     process.stdout.write("leak check: no process, temp dir or container left behind\n");
   },
 };
