@@ -109,6 +109,24 @@ function program(setExit: (code: number) => void): Command {
       setExit(await repro({ fixture, variant: parseVariants(o.variant)![0]!, out: o.out }));
     });
 
+  p.command("record")
+    .description("tap a live control plane ⇄ data plane and write the session as a repro fixture")
+    .requiredOption("--upstream <host:port>", "the control plane's xDS address")
+    .option("--port <port>", "the tap's port on 127.0.0.1 (default: any free port)", "0")
+    .option("--out <file>", "fixture to write", "fixtures/repros/recorded.yaml")
+    .option("--name <name>", "fixture name", "recorded")
+    .option("--duration-ms <ms>", "stop after this long (default: at Ctrl-C)")
+    .action(async (o) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port: expected 0-65535, got "${o.port}"`);
+      const durationMs = o.durationMs === undefined ? undefined : Number(o.durationMs);
+      if (durationMs !== undefined && !(durationMs > 0))
+        throw new UsageError(`--duration-ms: expected a positive number, got "${o.durationMs}"`);
+      const { record } = await import("./record.ts");
+      setExit(await record({ upstream: o.upstream, port, out: o.out, name: o.name, durationMs }));
+    });
+
   p.command("report")
     .description("render a run's Allure results as HTML (needs Java)")
     .argument("[run-dir]", "run directory (default: reports/latest)")

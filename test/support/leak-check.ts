@@ -2,7 +2,7 @@
 // process started by the tests may still run (Envoy, backends, control planes, peers), no xdsc temp dir
 // they created may remain, and no container of this session may exist. A leak fails the run.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -51,12 +51,17 @@ async function settle<T>(probe: () => T[], timeoutMs: number): Promise<T[]> {
 
 export const mochaHooks = {
   async afterAll(this: unknown) {
-    // The reaper watchdog is ours and outlives the tests by design; everything else must be gone.
-    const procs = await settle(
-      () => descendants(process.pid).filter((p) => !p.cmd.includes("reaper-process.mjs")),
-      10_000,
+    // Ours by design: the reaper watchdog (it outlives the tests), and the TypeScript loader's esbuild
+    // service and tsx cache. Everything else the tests started or made must be gone.
+    const tooling = (cmd: string) => cmd.includes("reaper-process.mjs") || /esbuild --service/.test(cmd);
+    const procs = await settle(() => descendants(process.pid).filter((p) => !tooling(p.cmd)), 10_000);
+    const dirs = await settle(
+      () =>
+        readdirSync(TEMP_ROOT)
+          .filter((d) => !d.startsWith("tsx-"))
+          .map((d) => join(TEMP_ROOT, d)),
+      5_000,
     );
-    const dirs = await settle(() => readdirSync(TEMP_ROOT).map((d) => join(TEMP_ROOT, d)), 5_000);
     let containers: string[] = [];
     const session = process.env.XDSC_SESSION_ID;
     if (session) {
@@ -78,7 +83,7 @@ export const mochaHooks = {
     ];
     if (leaks.length > 0)
       throw new Error(`leaks after the test run (${leaks.length}):\n  ${leaks.join("\n  ")}`);
-    rmdirSync(TEMP_ROOT);
+    rmSync(TEMP_ROOT, { recursive: true, force: true });
     process.stdout.write("leak check: no process, temp dir or container left behind\n");
   },
 };
