@@ -88,7 +88,8 @@ export abstract class ProxylessClientBuilder implements DataPlaneBuilder {
       child = await startChild(spec.command, [...spec.args, spec.controlFlag, controlPath], {
         name,
         cwd: dir,
-        env: { ...process.env, ...spec.env, ...this.env, GRPC_XDS_BOOTSTRAP: bootstrapPath },
+        // TMPDIR inside the client's own dir: whatever it caches (tsx does) goes when the dir goes.
+        env: { ...process.env, ...spec.env, ...this.env, GRPC_XDS_BOOTSTRAP: bootstrapPath, TMPDIR: dir },
         logFile: join(dir, "client.log"),
       });
       const channel = await ControlChannel.open(name, child, connected, this.startTimeoutMs);
@@ -229,11 +230,13 @@ class StartedProxylessProcess implements StartedProxylessClient {
     return this.child.logs(lastLines);
   }
 
-  /** Closes the control channel (the child exits on it), SIGTERM/SIGKILL as needed, removes the dir. */
+  /** SIGTERM to the client's process group (SIGKILL after 2 s), then closes the channel and removes the dir. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      this.channel.close();
+      // Signal first: a client that exited on its own (channel closed) leaves helpers of its process
+      // group, such as tsx's esbuild service, that only the group signal reaches.
       await this.child.stop({ graceMs: 2000 });
+      this.channel.close();
       this.control.close();
       await rm(this.dir, { recursive: true, force: true });
       getReaper().unregister({ kind: "dir", value: this.dir });

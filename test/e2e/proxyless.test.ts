@@ -104,6 +104,12 @@ describe("e2e: gRPC proxyless clients", function () {
       for (let i = 1; i < last.length; i++)
         expect(last[i], `backends ${last.join(",")}`).not.to.equal(last[i - 1]);
 
+      // Open loop: RPC n is scheduled at start + n/rate, whatever earlier RPCs take.
+      const paced = await client.sendRpcs({ count: 10, ratePerSec: 100, timeoutMs: 5000 });
+      expect(summarize(paced).losses).to.equal(0);
+      const spanMs = paced.at(-1)!.scheduledAt - paced[0]!.scheduledAt;
+      expect(spanMs).to.be.closeTo(90, 1);
+
       const notApplicable = await client.listenerAddress("ingress").catch((e: Error) => e.message);
       expect(notApplicable).to.include("not applicable");
     });
