@@ -11,7 +11,10 @@ import { readFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { startAdapterProcess, type StartedAdapterProcess } from "../harness/controlplanes/adapter-process.ts";
+import {
+  startReferenceProcess,
+  type StartedAdapterProcess,
+} from "../harness/controlplanes/adapter-process.ts";
 import { buildGoControlPlane, GoControlPlane } from "../harness/controlplanes/go-control-plane.ts";
 import { projectPath } from "../harness/util/paths.ts";
 import { edsCluster, loadAssignment } from "../harness/xds/resources.ts";
@@ -33,19 +36,13 @@ const [N, M, ROUNDS, TIMEOUT_MS] = [values.n, values.m, values.rounds, values["t
 ];
 const OUTPUT = projectPath("reports", "bench", "xds-push.json");
 
+let goBinary = "";
 const CPS: { id: string; start: () => Promise<StartedAdapterProcess> }[] = [
   {
     id: "reference",
-    start: () =>
-      startAdapterProcess("reference", process.execPath, [
-        "--import",
-        "tsx",
-        projectPath("harness", "controlplanes", "reference-process.ts"),
-        "--policy",
-        "as-given",
-      ]),
+    start: () => startReferenceProcess("as-given"),
   },
-  { id: "go-control-plane", start: () => new GoControlPlane().start() },
+  { id: "go-control-plane", start: () => new GoControlPlane().withBinary(goBinary).start() },
 ];
 
 interface Result {
@@ -143,7 +140,7 @@ function median(xs: number[]): number {
 }
 
 const buildStart = performance.now();
-await buildGoControlPlane();
+goBinary = await buildGoControlPlane();
 const goBuildMs = Math.round(performance.now() - buildStart);
 const results: Result[] = [];
 for (let round = 1; round <= ROUNDS; round++) {

@@ -7,13 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runOne } from "../harness/checks/runner.ts";
 import type { Cell } from "../harness/checks/context.ts";
+import type { CheckDefinition } from "../harness/checks/define.ts";
 import { ALL_CHECKS } from "./index.ts";
 import { GRPC_VARIANTS } from "../harness/scenario/variant.ts";
 
-const cellFor = (appliesTo?: (v: Cell["variant"]) => boolean): Cell => ({
+// Each check runs on the reference control plane and the first data plane and variant it applies to.
+const cellFor = (check: CheckDefinition): Cell => ({
   cp: "reference",
-  dp: "envoy",
-  variant: GRPC_VARIANTS.find((v) => !appliesTo || appliesTo(v))!,
+  dp: check.requires.includes("proxyless") ? "grpc-js" : "envoy",
+  variant: GRPC_VARIANTS.find((v) => !check.appliesTo || check.appliesTo(v))!,
 });
 
 describe("checks on reference × Envoy", function () {
@@ -25,12 +27,12 @@ describe("checks on reference × Envoy", function () {
   for (const check of ALL_CHECKS) {
     describe(check.id, () => {
       it("passes on the correct setup (self-certification)", async () => {
-        const r = await runOne(check, cellFor(check.appliesTo), { checks: [check], cells: [], runDir });
+        const r = await runOne(check, cellFor(check), { checks: [check], cells: [], runDir });
         expect(r.verdict, r.reason).to.equal("pass");
       });
       for (const twin of check.twins) {
         it(`fails on its known-bad twin ${twin.name}`, async () => {
-          const r = await runOne(check, cellFor(check.appliesTo), {
+          const r = await runOne(check, cellFor(check), {
             checks: [check],
             cells: [],
             runDir: join(runDir, "twins"),

@@ -2,13 +2,14 @@
 import type { CheckDefinition } from "../harness/checks/define.ts";
 import type { SuiteName } from "../harness/checks/types.ts";
 import { SMOKE_CHECKS } from "./smoke/index.ts";
+import { PROTOCOL_CHECKS } from "./protocol/index.ts";
 
 export const SUITES: Record<SuiteName, CheckDefinition[]> = {
   smoke: SMOKE_CHECKS,
   ordering: [],
   "make-before-break": [],
   "traffic-split": [],
-  protocol: [],
+  protocol: PROTOCOL_CHECKS,
   parity: [],
 };
 

@@ -39,7 +39,10 @@ export class CheckContext {
     this.onPhase(name);
   }
 
-  fixturePath(name = this.twin?.fixture ?? this.check.fixture): string {
+  fixturePath(
+    name = this.twin?.fixture ??
+      (typeof this.check.fixture === "function" ? this.check.fixture(this.cell) : this.check.fixture),
+  ): string {
     if (!name) throw new Error(`check "${this.check.id}": no fixture declared`);
     return isAbsolute(name) ? name : projectPath("fixtures", "scenarios", name);
   }
@@ -57,6 +60,7 @@ export class CheckContext {
     this.phase(`starting ${f.name} (${this.cell.dp})`);
     const scenario = await startScenario(f, {
       variant: this.cell.variant,
+      dataPlane: this.cell.dp,
       ...opts,
       server: { ...opts.server, ...this.twin?.server },
     });

@@ -32,8 +32,8 @@ export interface CheckDefinition {
   /** Whose behaviour the verdict is about. */
   role: Role;
   requires: Feature[];
-  /** The check's fixture, relative to fixtures/scenarios/ (or absolute). */
-  fixture?: string;
+  /** The check's fixture, relative to fixtures/scenarios/ (or absolute), or chosen per cell. */
+  fixture?: string | ((cell: { cp: string; dp: string }) => string);
   twins: Twin[];
   /** The variants the check applies to (default: every variant that has the required features). */
   appliesTo?: (v: Variant) => boolean;

@@ -15,6 +15,8 @@ export type Feature =
   | "envoy-admin"
   /** The data plane carries HTTP traffic through a listener. */
   | "http-listener"
+  /** The data plane is a gRPC proxyless client that sends RPCs itself. */
+  | "proxyless"
   | "docker"
   | "kube";
 
@@ -38,6 +40,7 @@ export function cellFeatures(c: CellCapabilities): Set<Feature> {
     f.add("envoy-admin");
     f.add("http-listener");
   }
+  if (c.dp === "grpc-js" || c.dp === "grpc-go") f.add("proxyless");
   return f;
 }
 
@@ -53,6 +56,7 @@ export function missingFeatures(
     "reference-cp": `control plane "${c.cp}" has no ordering policies or fault modes (reference only)`,
     "envoy-admin": `data plane "${c.dp}" has no Envoy admin API`,
     "http-listener": `data plane "${c.dp}" carries no HTTP listener traffic`,
+    proxyless: `data plane "${c.dp}" is not a gRPC proxyless client`,
     docker: "no Docker engine",
     kube: "no Kubernetes cluster",
   };

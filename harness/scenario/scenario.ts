@@ -5,10 +5,13 @@ import type { Fixture } from "../fixtures/types.ts";
 import { renderFixture } from "../fixtures/render.ts";
 import type { ReferenceServerOptions } from "../xds/server.ts";
 import { Stack } from "./stack.ts";
+import { dataPlaneBuilder } from "../dataplanes/registry.ts";
 import type { Variant } from "./variant.ts";
 
 export interface ScenarioOptions {
   variant: Variant;
+  /** Data plane by name (harness/dataplanes/registry.ts); default "envoy". */
+  dataPlane?: string;
   server?: ReferenceServerOptions;
   transcriptPath?: string;
   /** Wait for the initial state to be ACKed and Envoy to be LIVE (default true). */
@@ -27,7 +30,7 @@ export async function startScenario(fixture: Fixture, opts: ScenarioOptions): Pr
     variant: opts.variant,
     backends: fixture.backends.map((b) => ({
       name: b.name,
-      protocol: b.protocol === "http2" ? "h2c" : "http1",
+      protocol: b.protocol === "http2" ? "h2c" : b.protocol,
     })),
     listeners: fixture.listeners,
     // The fixture's own control-plane behaviour (a repro's buggy policy), unless the caller overrides it.
@@ -44,10 +47,10 @@ export async function startScenario(fixture: Fixture, opts: ScenarioOptions): Pr
       rendered.version,
       rendered.resources.map((r) => r.json),
     );
-    await stack.startEnvoy();
+    const dp = await stack.startDataPlane(dataPlaneBuilder(opts.dataPlane ?? "envoy"));
     if (opts.waitReady !== false) {
       await stack.waitForAcked(rendered.version, opts.timeoutMs ?? 15_000);
-      await stack.dp.waitForReady({ timeoutMs: opts.timeoutMs ?? 15_000 });
+      await dp.waitForReady({ timeoutMs: opts.timeoutMs ?? 15_000 });
     }
     return { stack, fixture: rendered };
   } catch (e) {

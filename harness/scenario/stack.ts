@@ -8,9 +8,11 @@ import { randomBytes } from "node:crypto";
 import type { JsonObject } from "../proto/codec.ts";
 import { rewriteConfigSources } from "../dataplanes/config-source.ts";
 import { EnvoyProcess } from "../dataplanes/envoy-process.ts";
+import { EnvoyAdmin } from "../dataplanes/envoy-admin.ts";
 import type { StartedEnvoy } from "../dataplanes/envoy-process.ts";
 import type { DataPlaneBuilder, NodeIdentity, StartedDataPlane } from "../dataplanes/types.ts";
 import { EchoBackend, type BackendProtocol, type StartedEchoBackend } from "../traffic/echo-backend.ts";
+import { GrpcEchoBackend } from "../traffic/grpc-echo-backend.ts";
 import { freePort } from "../util/free-port.ts";
 import { ReferenceServer, type ApplyResult, type ReferenceServerOptions } from "../xds/server.ts";
 import { RestEndpoint } from "../xds/rest.ts";
@@ -21,7 +23,7 @@ import { variantName, type Variant } from "./variant.ts";
 
 export interface StackOptions {
   variant: Variant;
-  backends?: { name: string; protocol?: BackendProtocol; status?: number }[];
+  backends?: { name: string; protocol?: BackendProtocol | "grpc"; status?: number }[];
   listeners?: string[];
   server?: ReferenceServerOptions;
   /** Write the tap's transcript here (JSONL). */
@@ -36,28 +38,42 @@ export function isStepOf(label: string | undefined, version: string): boolean {
   return label === version || label === `${version}+add`;
 }
 
+/** An HTTP or gRPC echo backend: what the harness needs of either. */
+export type Backend = Pick<
+  StartedEchoBackend,
+  "name" | "port" | "address" | "getCount" | "resetCount" | "stop"
+>;
+
+/** A started data plane with Envoy's admin API. */
+export type EnvoyLike = StartedDataPlane & { admin: EnvoyAdmin; logs(lastLines?: number): string };
+
 export class Stack {
   private constructor(
     readonly variant: Variant,
     readonly node: NodeIdentity,
     readonly server: ReferenceServer,
     readonly tap: Tap,
-    readonly backends: Map<string, StartedEchoBackend>,
+    readonly backends: Map<string, Backend>,
     readonly listenerPorts: Map<string, number>,
     private readonly cleanups: (() => Promise<unknown>)[],
     private readonly fileDir?: string,
   ) {}
 
-  dp!: StartedEnvoy;
+  /** The data plane, when it has Envoy's admin API (process, container, command-Envoy). */
+  dp!: EnvoyLike;
 
   static async start(opts: StackOptions): Promise<Stack> {
     const cleanups: (() => Promise<unknown>)[] = [];
     try {
-      const backends = new Map<string, StartedEchoBackend>();
+      const backends = new Map<string, Backend>();
       for (const b of opts.backends ?? []) {
-        let builder = new EchoBackend(b.name).withProtocol(b.protocol ?? "http1");
-        if (b.status) builder = builder.withStatus(b.status);
-        const started = await builder.start();
+        const started =
+          b.protocol === "grpc"
+            ? await new GrpcEchoBackend(b.name).start()
+            : await new EchoBackend(b.name)
+                .withProtocol(b.protocol ?? "http1")
+                .withStatus(b.status ?? 200)
+                .start();
         cleanups.push(() => started.stop());
         backends.set(b.name, started);
       }
@@ -135,6 +151,15 @@ export class Stack {
    * nothing), failing on a NACK of that version. Event-driven: the server's per-stream ACK state.
    */
   async waitForAcked(version: string, timeoutMs = 15_000): Promise<void> {
+    // REST polls and file subscriptions have no streams to be quiescent; the data plane's readiness
+    // (waitForReady) is the signal there.
+    if (this.variant.mode === "rest" || this.variant.mode === "file") return;
+    // Quiescence is vacuous before the data plane connected: first wait for its first request.
+    await this.tap.waitFor(
+      (e) => e.direction === "request" && e.nodeId === this.node.id,
+      `a request from node "${this.node.id}"`,
+      timeoutMs,
+    );
     await this.server.waitForQuiescence(this.node.id, timeoutMs);
     const nack = this.tap
       .entries()
@@ -152,10 +177,11 @@ export class Stack {
   async startEnvoy(configure?: (b: EnvoyProcess) => EnvoyProcess): Promise<StartedEnvoy> {
     let builder = new EnvoyProcess().withNode(this.node).withXds(this.xdsConfig);
     if (configure) builder = configure(builder);
-    this.dp = (await builder.start()) as StartedEnvoy;
-    this.dataPlane = this.dp;
-    this.cleanups.push(() => this.dp.stop());
-    return this.dp;
+    const envoy = (await builder.start()) as StartedEnvoy;
+    this.dp = envoy;
+    this.dataPlane = envoy;
+    this.cleanups.push(() => envoy.stop());
+    return envoy;
   }
 
   /** The data plane started by startDataPlane() (startEnvoy() sets `dp` too). */
@@ -167,6 +193,7 @@ export class Stack {
       ReturnType<B["start"]>
     >;
     this.dataPlane = started;
+    if ("admin" in started && started.admin instanceof EnvoyAdmin) this.dp = started as unknown as EnvoyLike;
     this.cleanups.push(() => started.stop());
     return started;
   }

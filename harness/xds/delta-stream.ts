@@ -56,7 +56,8 @@ export class DeltaStream extends XdsStream {
     const watch = this.watchesByType.get(typeUrl);
     const state = this.host.stateFor(this.nodeId)?.get(typeUrl);
     if (!watch || !state) return undefined;
-    const inScope = (name: string) => watch.wildcard || watch.subscribed.has(name);
+    const inScope = (name: string) =>
+      watch.wildcard || watch.subscribed.has(name) || this.faulty("ignoreResourceNames");
     const changed = [...state.entries.values()].filter(
       (e) => inScope(e.name) && watch.known.get(e.name) !== e.hash,
     );
@@ -65,6 +66,7 @@ export class DeltaStream extends XdsStream {
   }
 
   handle(req: DeltaDiscoveryRequest): void {
+    const nodeMissing = !!this.node && !req.node;
     this.learnNode(req.node);
     const typeUrl = this.typeOf(req.typeUrl);
     let watch = this.watchesByType.get(typeUrl);
@@ -99,13 +101,25 @@ export class DeltaStream extends XdsStream {
       initialResourceVersions: first ? { ...(req.initialResourceVersions ?? {}) } : undefined,
       errorDetail: req.errorDetail,
     });
+    if (nodeMissing && this.faulty("requireNodeEveryRequest")) return this.end();
+    if (classification === "stale" && this.faulty("deltaRejectStale")) return;
     if (!watch) {
       watch = { wildcard: false, subscribed: new Set(), known: new Map(), inflight: new Map() };
       this.watchesByType.set(typeUrl, watch);
-      for (const [n, v] of Object.entries(req.initialResourceVersions ?? {})) watch.known.set(n, v);
+      if (!this.faulty("ignoreInitialVersions"))
+        for (const [n, v] of Object.entries(req.initialResourceVersions ?? {})) watch.known.set(n, v);
     }
-    const subscribe = req.resourceNamesSubscribe ?? [];
-    const unsubscribe = req.resourceNamesUnsubscribe ?? [];
+    const exists = (n: string) => !!this.host.stateFor(this.nodeId)?.get(typeUrl)?.entries.has(n);
+    const subscribe = (req.resourceNamesSubscribe ?? []).filter(
+      (n) => n === "*" || !this.faulty("forgetMissing") || exists(n),
+    );
+    const unsubscribe = this.faulty("ignoreUnsubscribe") ? [] : (req.resourceNamesUnsubscribe ?? []);
+    // discovery.proto resource_names_subscribe: "the server must respond with all resources listed in
+    // resource_names_subscribe, even if it believes the client has the most recent version of them" —
+    // except on a stream's first request, where initial_resource_versions states what the client has.
+    if (!first && !this.faulty("deltaSkipKnownSubscribe"))
+      for (const n of subscribe) if (n !== "*") watch.known.delete(n);
+    if (classification === "ack" && this.faulty("answerAck")) watch.known.clear();
     if (subscribe.includes("*") || (first && subscribe.length === 0 && allResourcesRequiredInSotW(typeUrl)))
       watch.wildcard = true;
     if (unsubscribe.includes("*")) watch.wildcard = false;
@@ -118,14 +132,18 @@ export class DeltaStream extends XdsStream {
       if (this.host.faults.some((f) => f.resendOnNack)) this.push(typeUrl);
       return;
     }
-    if (classification !== "stale") this.push(typeUrl);
+    if (first && this.faulty("silentInitial")) return;
+    // xds_protocol "Incremental xDS": "the server must honor changes to the subscription state even if
+    // the nonce is stale" — so a stale request's subscriptions are served too.
+    this.push(typeUrl);
   }
 
   push(typeUrl: string): string | undefined {
     const watch = this.watchesByType.get(typeUrl);
     const state = this.host.stateFor(this.nodeId)?.get(typeUrl);
     if (!watch || !state) return undefined;
-    const inScope = (name: string) => watch.wildcard || watch.subscribed.has(name);
+    const inScope = (name: string) =>
+      watch.wildcard || watch.subscribed.has(name) || this.faulty("ignoreResourceNames");
     const changed: Entry[] = [...state.entries.values()].filter(
       (e) => inScope(e.name) && watch.known.get(e.name) !== e.hash,
     );

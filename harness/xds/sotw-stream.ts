@@ -19,6 +19,8 @@ interface Watch {
 
 export class SotwStream extends XdsStream {
   private readonly watchesByType = new Map<string, Watch>();
+  /** The last response per type as sent, for faults that rewrite relative to it. */
+  private readonly lastResponse = new Map<string, DiscoveryResponse>();
 
   constructor(
     host: StreamHost,
@@ -52,10 +54,11 @@ export class SotwStream extends XdsStream {
     const watch = this.watchesByType.get(typeUrl);
     const state = this.host.stateFor(this.nodeId)?.get(typeUrl);
     if (!watch || !state) return undefined;
-    const entries: Entry[] = watch.wildcard
+    const wildcard = watch.wildcard || this.faulty("ignoreResourceNames");
+    const entries: Entry[] = wildcard
       ? [...state.entries.values()]
       : [...watch.subscribed].flatMap((n) => (state.entries.has(n) ? [state.entries.get(n)!] : []));
-    if (entries.length === 0 && !watch.wildcard && !allResourcesRequiredInSotW(typeUrl)) return undefined;
+    if (entries.length === 0 && !wildcard && !allResourcesRequiredInSotW(typeUrl)) return undefined;
     const digest = entries
       .map((e) => `${e.name}@${e.hash}`)
       .sort()
@@ -64,6 +67,7 @@ export class SotwStream extends XdsStream {
   }
 
   handle(req: DiscoveryRequest): void {
+    const nodeMissing = !!this.node && !req.node;
     this.learnNode(req.node);
     const typeUrl = this.typeOf(req.typeUrl);
     let watch = this.watchesByType.get(typeUrl);
@@ -89,7 +93,8 @@ export class SotwStream extends XdsStream {
       errorDetail: req.errorDetail,
       answersVersion,
     });
-    if (classification === "stale") return;
+    if (nodeMissing && this.faulty("requireNodeEveryRequest")) return this.end();
+    if (classification === "stale" && !this.faulty("acceptStaleNonce")) return;
     if (!watch) {
       watch = { wildcard: false, subscribed: new Set() };
       this.watchesByType.set(typeUrl, watch);
@@ -104,23 +109,32 @@ export class SotwStream extends XdsStream {
     watch.wildcard =
       names.includes("*") ||
       (names.length === 0 && allResourcesRequiredInSotW(typeUrl) && (first || watch.wildcard));
-    watch.subscribed = new Set(names.filter((n) => n !== "*"));
+    const exists = (n: string) => !!this.host.stateFor(this.nodeId)?.get(typeUrl)?.entries.has(n);
+    watch.subscribed = new Set([
+      ...names.filter((n) => n !== "*" && (!this.faulty("forgetMissing") || exists(n))),
+      ...(this.faulty("ignoreUnsubscribe") ? before : []),
+    ]);
     const added = [...watch.subscribed].some((n) => !before.has(n));
     if (classification === "nack") {
       if (this.host.faults.some((f) => f.resendOnNack)) this.push(typeUrl, true);
       return;
     }
-    this.push(typeUrl, first || added);
+    if (first && this.faulty("silentInitial")) return;
+    const current = this.host.stateFor(this.nodeId)?.get(typeUrl)?.version;
+    if (first && req.versionInfo && req.versionInfo === current && this.faulty("skipResendOnReconnect"))
+      return;
+    this.push(typeUrl, first || added || (classification === "ack" && this.faulty("answerAck")));
   }
 
   push(typeUrl: string, force = false): string | undefined {
     const watch = this.watchesByType.get(typeUrl);
     const state = this.host.stateFor(this.nodeId)?.get(typeUrl);
     if (!watch || !state) return undefined;
-    const entries: Entry[] = watch.wildcard
+    const wildcard = watch.wildcard || this.faulty("ignoreResourceNames");
+    const entries: Entry[] = wildcard
       ? [...state.entries.values()]
       : [...watch.subscribed].flatMap((n) => (state.entries.has(n) ? [state.entries.get(n)!] : []));
-    if (entries.length === 0 && !watch.wildcard && !allResourcesRequiredInSotW(typeUrl)) return undefined;
+    if (entries.length === 0 && !wildcard && !allResourcesRequiredInSotW(typeUrl)) return undefined;
     const digest = entries
       .map((e) => `${e.name}@${e.hash}`)
       .sort()
@@ -134,12 +148,17 @@ export class SotwStream extends XdsStream {
       controlPlane: { identifier: "xdsc-reference" },
     };
     for (const f of this.host.faults)
-      if (resp && f.sotwResponse) resp = f.sotwResponse(this.faultContext(typeUrl), resp);
+      if (resp && f.sotwResponse)
+        resp = f.sotwResponse(
+          { ...this.faultContext(typeUrl), previousResponse: this.lastResponse.get(typeUrl) },
+          resp,
+        );
     if (!resp) return undefined;
     if (watch.lastSent) this.supersede(watch.lastSent.nonce, resp.nonce);
     watch.lastSent = { nonce: resp.nonce, version: resp.versionInfo, digest };
     this.sentNonce(resp.nonce);
     this.lastNonce.set(typeUrl, resp.nonce);
+    this.lastResponse.set(typeUrl, resp);
     this.lastVersion.set(typeUrl, resp.versionInfo);
     this.sent++;
     this.write(resp);

@@ -1,7 +1,7 @@
 // What SotW and delta streams share: node identity, per-type watches, nonces and the outcome (ACK/NACK)
 // of every response, which the server awaits when an ordering policy says "wait for the ACK".
 import type { Node, Status } from "../proto/discovery.ts";
-import type { Fault, FaultContext } from "./faults.ts";
+import type { Fault, FaultContext, FaultSwitches } from "./faults.ts";
 import type { RequestEvent, ResponseEvent, StreamInfo } from "./events.ts";
 import type { State } from "./snapshot.ts";
 
@@ -55,6 +55,11 @@ export abstract class XdsStream {
     this.node = node;
     this.nodeId = node.id;
     this.host.onNodeKnown(this);
+  }
+
+  /** Whether a fault mode of the server turns this behaviour switch on. */
+  protected faulty(flag: keyof FaultSwitches): boolean {
+    return this.host.faults.some((f) => f[flag]);
   }
 
   protected typeOf(requestType: string): string {

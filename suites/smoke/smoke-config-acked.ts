@@ -1,5 +1,6 @@
 import { defineCheck, fail, pass } from "../../harness/checks/define.ts";
 import { ALL_SMOKE_TYPES } from "./types.ts";
+import { PROXYLESS } from "../../harness/dataplanes/registry.ts";
 
 export const smokeConfigAcked = defineCheck({
   id: "smoke.config-acked",
@@ -8,7 +9,7 @@ export const smokeConfigAcked = defineCheck({
   spec: "xds_protocol#ack-and-nack-semantics",
   role: "both",
   requires: [],
-  fixture: "smoke.yaml",
+  fixture: ({ dp }) => (PROXYLESS.has(dp) ? "smoke-grpc.yaml" : "smoke.yaml"),
   twins: [
     {
       name: "fixture:smoke-invalid",
@@ -35,7 +36,7 @@ export const smokeConfigAcked = defineCheck({
         );
       }
     }
-    if (stack.dp.waitForReady) await stack.dp.waitForReady({ timeoutMs: 15_000 });
+    await stack.dataPlane!.waitForReady({ timeoutMs: 15_000 });
     return pass();
   },
 });
