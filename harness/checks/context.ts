@@ -61,6 +61,7 @@ export class CheckContext {
     const scenario = await startScenario(f, {
       variant: this.cell.variant,
       dataPlane: this.cell.dp,
+      controlPlane: this.cell.cp,
       ...opts,
       server: { ...opts.server, ...this.twin?.server },
     });

@@ -44,6 +44,28 @@ export function cellFeatures(c: CellCapabilities): Set<Feature> {
   return f;
 }
 
+/**
+ * Requirements about what a cell *is* (its variant, the kind of data plane): a check that needs one the
+ * cell lacks does not apply there and is left out of the plan. The others (docker, kube, reference-cp)
+ * are prerequisites: when missing, the check is reported `skipped: <reason>`.
+ */
+export const APPLICABILITY: ReadonlySet<Feature> = new Set<Feature>([
+  "ads",
+  "per-type",
+  "sotw",
+  "delta",
+  "rest",
+  "file",
+  "envoy-admin",
+  "http-listener",
+  "proxyless",
+]);
+
+export function applies(requires: Feature[], c: CellCapabilities): boolean {
+  const offered = cellFeatures(c);
+  return requires.every((r) => !APPLICABILITY.has(r) || offered.has(r));
+}
+
 /** Why a check cannot run in a cell, or undefined when it can. */
 export function missingFeatures(
   requires: Feature[],
@@ -61,4 +83,17 @@ export function missingFeatures(
     kube: "no Kubernetes cluster",
   };
   return missing.map((m) => why[m] ?? `variant lacks "${m}"`).join("; ");
+}
+
+/** Why a whole cell cannot run (an implementation that does not speak the variant), or undefined. */
+export function cellUnsupported(c: CellCapabilities): string | undefined {
+  const v =
+    c.variant.mode === "rest" || c.variant.mode === "file"
+      ? c.variant.mode
+      : `${c.variant.transport}-${c.variant.mode}`;
+  if ((c.dp === "grpc-js" || c.dp === "grpc-go") && v !== "sotw-ads")
+    return `data plane "${c.dp}" speaks SotW over ADS only (gRPC clients have no delta or per-type xDS), not ${v}`;
+  if (c.cp !== "reference" && (c.variant.mode === "rest" || c.variant.mode === "file"))
+    return `control plane "${c.cp}" serves gRPC variants only, not ${v}`;
+  return undefined;
 }

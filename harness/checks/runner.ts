@@ -6,7 +6,7 @@ import { cellKey } from "../report/cells.ts";
 import { variantName } from "../scenario/variant.ts";
 import { CheckContext, type Cell } from "./context.ts";
 import type { CheckDefinition, Twin } from "./define.ts";
-import { cellFeatures, missingFeatures, type Feature } from "./features.ts";
+import { applies, cellFeatures, cellUnsupported, missingFeatures, type Feature } from "./features.ts";
 import type { CheckResult, Verdict } from "./types.ts";
 
 export interface RunChecksOptions {
@@ -31,6 +31,7 @@ export function plan(
     checks
       .filter((c) => !grep || grep.test(c.id) || grep.test(c.title))
       .filter((c) => !c.appliesTo || c.appliesTo(cell.variant))
+      .filter((c) => applies(c.requires, { cp: cell.cp, dp: cell.dp, variant: cell.variant }))
       .map((check) => ({ cell, check })),
   );
 }
@@ -62,7 +63,7 @@ export async function runOne(
   const startedAt = new Date();
   const t0 = performance.now();
   const caps = { cp: cell.cp, dp: cell.dp, variant: cell.variant, environment: opts.environment };
-  const missing = missingFeatures(check.requires, cellFeatures(caps), caps);
+  const missing = cellUnsupported(caps) ?? missingFeatures(check.requires, cellFeatures(caps), caps);
   let verdict: Verdict;
   let evidence: Verdict["evidence"] = [];
   if (missing) {

@@ -5,6 +5,7 @@ import { isAbsolute, join } from "node:path";
 import type { CheckDefinition } from "../checks/define.ts";
 import type { Cell } from "../checks/context.ts";
 import { plan, runChecks } from "../checks/runner.ts";
+import { cellUnsupported } from "../checks/features.ts";
 import type { CheckResult, RunInfo, SuiteName } from "../checks/types.ts";
 import { findEnvoy, envoyVersion } from "../dataplanes/envoy-binary.ts";
 import { hostEnvironment } from "../report/certification.ts";
@@ -14,6 +15,7 @@ import { variantName, type Variant } from "../scenario/variant.ts";
 import { registerCleanup } from "../util/reaper.ts";
 import { projectPath } from "../util/paths.ts";
 import { EXIT } from "./errors.ts";
+import { implementationVersion } from "./versions.ts";
 
 export interface CertifyOptions {
   suites: Record<SuiteName, CheckDefinition[]>;
@@ -28,8 +30,11 @@ export interface CertifyOptions {
   toolVersion: string;
 }
 
-/** Data planes the certify command can drive today; the others are reported, never silently dropped. */
-const SUPPORTED: Record<string, Set<string>> = { cp: new Set(["reference"]), dp: new Set(["envoy"]) };
+/** What the certify command can drive; others (e.g. `external` without an address) are reported, never dropped. */
+const SUPPORTED: Record<string, Set<string>> = {
+  cp: new Set(["reference", "go-control-plane"]),
+  dp: new Set(["envoy", "envoy-container", "command", "grpc-js", "grpc-go"]),
+};
 
 export async function certify(o: CertifyOptions): Promise<number> {
   const run = o.out
@@ -37,9 +42,15 @@ export async function certify(o: CertifyOptions): Promise<number> {
     : await createRunDir(isAbsolute(o.outputDir) ? o.outputDir : projectPath(o.outputDir));
   const writer = new ReportWriter(run.dir);
   const reporter = combineReporters(writer, new ProgressReporter());
-  const cells: Cell[] = o.controlPlanes.flatMap((cp) =>
+  const matrix: Cell[] = o.controlPlanes.flatMap((cp) =>
     o.dataPlanes.flatMap((dp) => o.variants.map((variant) => ({ cp, dp, variant }))),
   );
+  // A cell whose implementations cannot speak its variant (e.g. grpc-js × delta) is not part of the matrix.
+  const cells = matrix.filter((c) => {
+    const why = cellUnsupported(c);
+    if (why) process.stderr.write(`not applicable: ${c.cp} × ${c.dp} (${variantName(c.variant)}): ${why}\n`);
+    return !why;
+  });
   const checks = o.suiteNames.flatMap((s) => o.suites[s]);
   const runnable = cells.filter((c) => SUPPORTED.cp!.has(c.cp) && SUPPORTED.dp!.has(c.dp));
   const info: RunInfo = {
@@ -136,13 +147,13 @@ function emptySuite(suite: SuiteName, cell: Cell): CheckResult {
 }
 
 async function describeCells(cells: Cell[]): Promise<RunInfo["cells"]> {
-  const envoy = await envoyVersion(findEnvoy()).catch(() => "unknown");
-  const version = (name: string) => (name === "envoy" ? envoy : name === "reference" ? "xdsc" : "unknown");
-  return cells.map((c) => ({
-    cp: { name: c.cp, version: version(c.cp) },
-    dp: { name: c.dp, version: version(c.dp) },
-    variant: variantName(c.variant),
-  }));
+  return Promise.all(
+    cells.map(async (c) => ({
+      cp: { name: c.cp, version: await implementationVersion(c.cp) },
+      dp: { name: c.dp, version: await implementationVersion(c.dp) },
+      variant: variantName(c.variant),
+    })),
+  );
 }
 
 async function environment(): Promise<Record<string, string>> {

@@ -13,7 +13,13 @@ export const REFERENCE_VERSION = (
 export const REFERENCE_FEATURES = ["sotw", "delta", "ads", "per-type", "ordered-ads", "rest", "file"];
 
 export class ReferenceControlPlane implements ControlPlaneBuilder {
-  private readonly opts: ReferenceServerOptions = {};
+  private opts: ReferenceServerOptions = {};
+
+  /** Every server option at once (policy, policy options, faults, ACK timeout). */
+  withOptions(opts: ReferenceServerOptions): this {
+    this.opts = { ...opts, faults: [...(opts.faults ?? [])] };
+    return this;
+  }
 
   withPolicy(policy: PolicyName): this {
     this.opts.policy = policy;

@@ -12,6 +12,8 @@ export interface ScenarioOptions {
   variant: Variant;
   /** Data plane by name (harness/dataplanes/registry.ts); default "envoy". */
   dataPlane?: string;
+  /** Control plane by name; default "reference". */
+  controlPlane?: string;
   server?: ReferenceServerOptions;
   transcriptPath?: string;
   /** Wait for the initial state to be ACKed and Envoy to be LIVE (default true). */
@@ -33,6 +35,7 @@ export async function startScenario(fixture: Fixture, opts: ScenarioOptions): Pr
       protocol: b.protocol === "http2" ? "h2c" : b.protocol,
     })),
     listeners: fixture.listeners,
+    controlPlane: opts.controlPlane,
     // The fixture's own control-plane behaviour (a repro's buggy policy), unless the caller overrides it.
     server: { ...fixture.controlPlane, ...opts.server },
     transcriptPath: opts.transcriptPath,

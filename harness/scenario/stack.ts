@@ -14,7 +14,12 @@ import type { DataPlaneBuilder, NodeIdentity, StartedDataPlane } from "../datapl
 import { EchoBackend, type BackendProtocol, type StartedEchoBackend } from "../traffic/echo-backend.ts";
 import { GrpcEchoBackend } from "../traffic/grpc-echo-backend.ts";
 import { freePort } from "../util/free-port.ts";
-import { ReferenceServer, type ApplyResult, type ReferenceServerOptions } from "../xds/server.ts";
+import type { ReferenceServer, ApplyResult, ReferenceServerOptions } from "../xds/server.ts";
+import { ReferenceControlPlane, StartedReferenceControlPlane } from "../controlplanes/reference.ts";
+import { GoControlPlane } from "../controlplanes/go-control-plane.ts";
+import type { StartedControlPlane } from "../controlplanes/types.ts";
+import { resourceName } from "../proto/codec.ts";
+import { CLUSTER_TYPE_URL, LISTENER_TYPE_URL } from "../proto/type-urls.ts";
 import { RestEndpoint } from "../xds/rest.ts";
 import { FilePublisher } from "../xds/file-publisher.ts";
 import type { PolicyName } from "../xds/ordering.ts";
@@ -26,11 +31,42 @@ export interface StackOptions {
   backends?: { name: string; protocol?: BackendProtocol | "grpc"; status?: number }[];
   listeners?: string[];
   server?: ReferenceServerOptions;
+  /** Control plane by name (default "reference"); any other is driven through its adapter. */
+  controlPlane?: string;
   /** Write the tap's transcript here (JSONL). */
   transcriptPath?: string;
   node?: Partial<NodeIdentity>;
   /** Envoy's initial_fetch_timeout (default 0: wait forever, so readiness never races the CP). */
   initialFetchTimeoutMs?: number;
+}
+
+/** Starts a control plane by name; the reference one takes the policy and faults. */
+async function startControlPlane(
+  name: string,
+  server: ReferenceServerOptions,
+  variant: Variant,
+): Promise<StartedControlPlane> {
+  if (name === "reference") {
+    return new ReferenceControlPlane().withOptions(server).start();
+  }
+  if (variant.mode === "rest" || variant.mode === "file")
+    throw new Error(`control plane "${name}": serves gRPC variants only, got "${variantName(variant)}"`);
+  if (server.policy || server.faults?.length)
+    throw new Error(
+      `control plane "${name}": has no ordering policies or fault modes (reference server only)`,
+    );
+  if (name === "go-control-plane") return new GoControlPlane().start();
+  throw new Error(`control plane "${name}": unknown to the harness (known: reference, go-control-plane)`);
+}
+
+function changedTypes(before: Map<string, string>, after: JsonObject[]): Set<string> {
+  const now = new Map(
+    after.map((r) => [`${r["@type"]}|${resourceName(String(r["@type"]), r)}`, JSON.stringify(r)]),
+  );
+  const types = new Set<string>();
+  for (const [k, v] of now) if (before.get(k) !== v) types.add(k.split("|")[0]!);
+  for (const k of before.keys()) if (!now.has(k)) types.add(k.split("|")[0]!);
+  return types;
 }
 
 /** Whether a served version label belongs to a snapshot version ("v2" or the intermediate "v2+add"). */
@@ -51,7 +87,9 @@ export class Stack {
   private constructor(
     readonly variant: Variant,
     readonly node: NodeIdentity,
-    readonly server: ReferenceServer,
+    /** The control plane serving this stack (behind the tap). */
+    readonly cp: StartedControlPlane,
+    private readonly reference: ReferenceServer | undefined,
     readonly tap: Tap,
     readonly backends: Map<string, Backend>,
     readonly listenerPorts: Map<string, number>,
@@ -79,9 +117,10 @@ export class Stack {
       }
       const listenerPorts = new Map<string, number>();
       for (const l of opts.listeners ?? []) listenerPorts.set(l, await freePort());
-      const server = await new ReferenceServer(opts.server).start();
-      cleanups.push(() => server.stop());
-      const tap = await new Tap(server.address, { transcriptPath: opts.transcriptPath }).start();
+      const cp = await startControlPlane(opts.controlPlane ?? "reference", opts.server ?? {}, opts.variant);
+      cleanups.push(() => cp.stop());
+      const server = cp instanceof StartedReferenceControlPlane ? cp.server : undefined;
+      const tap = await new Tap(cp.address, { transcriptPath: opts.transcriptPath }).start();
       cleanups.push(() => tap.stop());
       const node: NodeIdentity = {
         id: opts.node?.id ?? `xdsc-${randomBytes(4).toString("hex")}`,
@@ -93,15 +132,25 @@ export class Stack {
       if (opts.variant.mode === "file") {
         fileDir = await mkdtemp(join(tmpdir(), "xdsc-files-"));
         cleanups.push(() => rm(fileDir!, { recursive: true, force: true }));
-        server.addPublisher(new FilePublisher(fileDir, node.id));
+        server!.addPublisher(new FilePublisher(fileDir, node.id));
       }
       if (opts.variant.mode === "rest") {
         // REST polls bypass the gRPC tap; the server's own events record them.
-        const rest = await new RestEndpoint(server).start();
+        const rest = await new RestEndpoint(server!).start();
         cleanups.push(() => rest.stop());
         restUrl = rest.url;
       }
-      const stack = new Stack(opts.variant, node, server, tap, backends, listenerPorts, cleanups, fileDir);
+      const stack = new Stack(
+        opts.variant,
+        node,
+        cp,
+        server,
+        tap,
+        backends,
+        listenerPorts,
+        cleanups,
+        fileDir,
+      );
       stack.xdsConfig = {
         address: tap.address,
         transport: opts.variant.transport,
@@ -118,6 +167,21 @@ export class Stack {
   }
 
   xdsConfig!: import("../dataplanes/types.ts").XdsClientConfig;
+  /** Resources last applied, by "type|name", to tell which types an apply changed. */
+  private lastApplied = new Map<string, string>();
+
+  /** The reference server's internals (events, quiescence, policies); only when the CP is the reference. */
+  get server(): ReferenceServer {
+    if (!this.reference)
+      throw new Error(
+        `control plane "${this.cp.name}" is not the reference server: this needs requires: ["reference-cp"]`,
+      );
+    return this.reference;
+  }
+
+  get isReference(): boolean {
+    return this.reference !== undefined;
+  }
 
   get name(): string {
     return variantName(this.variant);
@@ -129,9 +193,24 @@ export class Stack {
   }
 
   /** Serves a snapshot to this stack's node; resolves when the server's policy finished it. */
-  apply(version: string, resources: JsonObject[], policy?: PolicyName): Promise<ApplyResult> {
-    return this.server.apply(this.node.id, { version, resources: this.adapt(resources) }, policy);
+  async apply(version: string, resources: JsonObject[], policy?: PolicyName): Promise<ApplyResult> {
+    const adapted = this.adapt(resources);
+    this.changedTypes = changedTypes(this.lastApplied, adapted);
+    this.appliedAt = this.tap.entries().length;
+    this.lastApplied = new Map(
+      adapted.map((r) => [`${r["@type"]}|${resourceName(String(r["@type"]), r)}`, JSON.stringify(r)]),
+    );
+    if (this.reference) return this.reference.apply(this.node.id, { version, resources: adapted }, policy);
+    if (policy)
+      throw new Error(
+        `control plane "${this.cp.name}": ordering policies exist only on the reference server`,
+      );
+    await this.cp.apply(this.node.id, { version, resources: adapted });
+    return { nodeId: this.node.id, version, steps: [], nacked: false };
   }
+
+  private changedTypes = new Set<string>();
+  private appliedAt = 0;
 
   /** Applies and waits until the node answered everything and is owed nothing (ACK/NACK based, no sleeps). */
   async applyAndSettle(
@@ -141,8 +220,7 @@ export class Stack {
     timeoutMs = 15_000,
   ): Promise<ApplyResult> {
     const result = await this.apply(version, resources, policy);
-    if (this.variant.mode !== "file" && this.variant.mode !== "rest")
-      await this.server.waitForQuiescence(this.node.id, timeoutMs);
+    await this.waitForAcked(version, timeoutMs);
     return result;
   }
 
@@ -160,7 +238,8 @@ export class Stack {
       `a request from node "${this.node.id}"`,
       timeoutMs,
     );
-    await this.server.waitForQuiescence(this.node.id, timeoutMs);
+    if (this.reference) await this.reference.waitForQuiescence(this.node.id, timeoutMs);
+    else await this.waitForExternalAcks(timeoutMs);
     const nack = this.tap
       .entries()
       .find(
@@ -170,6 +249,30 @@ export class Stack {
     if (nack) {
       throw new Error(
         `data plane NACKed ${nack.typeUrl.split(".").pop()} version "${version}": ${nack.errorDetail?.message ?? "(no error_detail)"}`,
+      );
+    }
+  }
+
+  /**
+   * For a control plane we do not run: every type the last apply changed and the data plane watches
+   * has been ACKed (or NACKed) since the apply — read from the tap alone.
+   */
+  private async waitForExternalAcks(timeoutMs: number): Promise<void> {
+    const from = this.appliedAt;
+    const watched = (t: string) =>
+      this.tap
+        .entries()
+        .some((e) => e.direction === "request" && e.typeUrl === t && e.nodeId === this.node.id);
+    for (const t of this.changedTypes) {
+      if (!watched(t) && t !== CLUSTER_TYPE_URL && t !== LISTENER_TYPE_URL) continue;
+      await this.tap.waitFor(
+        (e) =>
+          e.seq > from &&
+          e.typeUrl === t &&
+          e.nodeId === this.node.id &&
+          (e.classification === "ack" || e.classification === "nack"),
+        `ACK of ${t.split(".").pop()} after the apply`,
+        timeoutMs,
       );
     }
   }
