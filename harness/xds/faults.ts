@@ -2,6 +2,7 @@
 // a check can fail, and robustness tests use to provoke a data plane. Each names the rule it breaks.
 import type { DeltaDiscoveryResponse, DiscoveryResponse } from "../proto/discovery.ts";
 import { RESOURCE_FAULTS } from "./resource-faults.ts";
+import { REPRO_FAULTS } from "./repro-faults.ts";
 import { allResourcesRequiredInSotW } from "../proto/type-urls.ts";
 
 export interface FaultContext {
@@ -198,7 +199,7 @@ const PROTOCOL_FAULTS: Fault[] = [
 for (const f of PROTOCOL_FAULTS) FAULTS[f.name] = f;
 
 // Faults that rewrite resource contents live in resource-faults.ts.
-Object.assign(FAULTS, RESOURCE_FAULTS);
+Object.assign(FAULTS, RESOURCE_FAULTS, REPRO_FAULTS);
 
 export function faultByName(name: string): Fault {
   const f = FAULTS[name];
