@@ -52,13 +52,14 @@ async function settle<T>(probe: () => T[], timeoutMs: number): Promise<T[]> {
 export const mochaHooks = {
   async afterAll(this: unknown) {
     // Ours by design: the reaper watchdog (it outlives the tests), and the TypeScript loader's esbuild
-    // service and tsx cache. Everything else the tests started or made must be gone.
+    // service. Everything else the tests started or made must be gone.
     const tooling = (cmd: string) => cmd.includes("reaper-process.mjs") || /esbuild --service/.test(cmd);
     const procs = await settle(() => descendants(process.pid).filter((p) => !tooling(p.cmd)), 10_000);
     const dirs = await settle(
       () =>
         readdirSync(TEMP_ROOT)
-          .filter((d) => !d.startsWith("tsx-"))
+          // tsx's cache and testcontainers' lock file belong to the tooling, not to a test.
+          .filter((d) => !d.startsWith("tsx-") && !d.startsWith("testcontainers-node"))
           .map((d) => join(TEMP_ROOT, d)),
       5_000,
     );
