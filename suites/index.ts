@@ -3,12 +3,13 @@ import type { CheckDefinition } from "../harness/checks/define.ts";
 import type { SuiteName } from "../harness/checks/types.ts";
 import { SMOKE_CHECKS } from "./smoke/index.ts";
 import { PROTOCOL_CHECKS } from "./protocol/index.ts";
+import { TRAFFIC_SPLIT_CHECKS } from "./traffic-split/index.ts";
 
 export const SUITES: Record<SuiteName, CheckDefinition[]> = {
   smoke: SMOKE_CHECKS,
   ordering: [],
   "make-before-break": [],
-  "traffic-split": [],
+  "traffic-split": TRAFFIC_SPLIT_CHECKS,
   protocol: PROTOCOL_CHECKS,
   parity: [],
 };
