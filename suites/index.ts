@@ -4,11 +4,13 @@ import type { SuiteName } from "../harness/checks/types.ts";
 import { SMOKE_CHECKS } from "./smoke/index.ts";
 import { PROTOCOL_CHECKS } from "./protocol/index.ts";
 import { TRAFFIC_SPLIT_CHECKS } from "./traffic-split/index.ts";
+import { ORDERING_CHECKS } from "./ordering/index.ts";
+import { MAKE_BEFORE_BREAK_CHECKS } from "./make-before-break/index.ts";
 
 export const SUITES: Record<SuiteName, CheckDefinition[]> = {
   smoke: SMOKE_CHECKS,
-  ordering: [],
-  "make-before-break": [],
+  ordering: ORDERING_CHECKS,
+  "make-before-break": MAKE_BEFORE_BREAK_CHECKS,
   "traffic-split": TRAFFIC_SPLIT_CHECKS,
   protocol: PROTOCOL_CHECKS,
   parity: [],

@@ -12,7 +12,7 @@ import {
   LISTENER_TYPE_URL,
   ROUTE_TYPE_URL,
 } from "../proto/type-urls.ts";
-import { sameEntries, type Entry, type Snapshot, type State, type TypeState } from "./snapshot.ts";
+import { makeEntry, sameEntries, type Entry, type Snapshot, type State, type TypeState } from "./snapshot.ts";
 
 /** One push: serve `state` for `typeUrl`, optionally wait for the node's ACK/NACK, optionally delay first. */
 export interface Step {
@@ -36,12 +36,20 @@ export const POLICY_NAMES = [
   "lds-before-cds",
   "remove-cluster-first",
   "eds-late",
+  "break-before-make",
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export interface PolicyOptions {
-  /** eds-late: how long EDS is held back after the other types were sent. */
+  /** eds-late: how long EDS is held back after the other types were sent (default 2000). */
   edsDelayMs?: number;
+  /**
+   * Wrong-order policies: how long each intermediate state is served before the next step (default 400).
+   * Without a gap the wrong order can reach Envoy in one read and be applied within microseconds, so no
+   * request falls into the broken window and the twin proves nothing; 400ms at 250 req/s is ~100
+   * requests that must fail.
+   */
+  stepGapMs?: number;
 }
 
 const ADD_ORDER = [CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL];
@@ -56,10 +64,15 @@ export function planSteps(
   opts: PolicyOptions = {},
 ): Step[] {
   const steps: Step[] = [];
+  const gapMs = opts.stepGapMs ?? 400;
   const final = (t: string, waitForAck: boolean, extra: Partial<Step> = {}) => {
     const ts = target.state.get(t);
     if (ts && !unchanged(current.get(t), ts))
       steps.push({ typeUrl: t, state: ts, waitForAck, phase: "set", ...extra });
+  };
+  // A wrong order, with each intermediate state held for gapMs so the data plane acts on it under load.
+  const wrongOrder = (order: string[]) => {
+    for (const t of order) final(t, false, steps.length > 0 ? { delayMs: gapMs } : {});
   };
   switch (policy) {
     case "make-before-break": {
@@ -94,40 +107,42 @@ export function planSteps(
         final(t, false);
       return steps;
     case "rds-first":
-      for (const t of [
-        ROUTE_TYPE_URL,
-        LISTENER_TYPE_URL,
-        ENDPOINT_TYPE_URL,
-        CLUSTER_TYPE_URL,
-        ...OTHER_TYPES,
-      ])
-        final(t, false);
+      wrongOrder([ROUTE_TYPE_URL, LISTENER_TYPE_URL, ENDPOINT_TYPE_URL, CLUSTER_TYPE_URL, ...OTHER_TYPES]);
       return steps;
     case "lds-before-cds":
-      for (const t of [
-        LISTENER_TYPE_URL,
-        ROUTE_TYPE_URL,
-        CLUSTER_TYPE_URL,
-        ENDPOINT_TYPE_URL,
-        ...OTHER_TYPES,
-      ])
-        final(t, false);
+      wrongOrder([LISTENER_TYPE_URL, ROUTE_TYPE_URL, CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, ...OTHER_TYPES]);
       return steps;
     case "remove-cluster-first":
       // Clusters go to their final set at once (stale ones removed while routes still point at them).
-      for (const t of [
-        CLUSTER_TYPE_URL,
-        ENDPOINT_TYPE_URL,
-        ROUTE_TYPE_URL,
-        LISTENER_TYPE_URL,
-        ...OTHER_TYPES,
-      ])
-        final(t, false);
+      wrongOrder([CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, ROUTE_TYPE_URL, LISTENER_TYPE_URL, ...OTHER_TYPES]);
       return steps;
     case "eds-late":
+      // Everything but EDS at once, in the right order otherwise: a new cluster stays warming (Envoy
+      // answers 503 NC for it) while routes already point at it.
       for (const t of [CLUSTER_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL, ...OTHER_TYPES]) final(t, false);
-      final(ENDPOINT_TYPE_URL, false, { delayMs: opts.edsDelayMs ?? 3000 });
+      final(ENDPOINT_TYPE_URL, false, { delayMs: opts.edsDelayMs ?? 2000 });
       return steps;
+    case "break-before-make": {
+      // Withdraws the old endpoints of every changed ClusterLoadAssignment before announcing the new
+      // ones (an empty assignment for gapMs), then goes on make-before-break: Envoy has no host (503 UH).
+      const eds = current.get(ENDPOINT_TYPE_URL);
+      const changed = [...(target.state.get(ENDPOINT_TYPE_URL)?.entries.values() ?? [])].filter(
+        (e) => eds?.entries.has(e.name) && eds.entries.get(e.name)!.hash !== e.hash,
+      );
+      if (eds && changed.length > 0) {
+        const entries = new Map(eds.entries);
+        for (const e of changed) entries.set(e.name, makeEntry(ENDPOINT_TYPE_URL, { cluster_name: e.name }));
+        steps.push({
+          typeUrl: ENDPOINT_TYPE_URL,
+          state: { version: `${target.version}+break`, entries },
+          waitForAck: true,
+          phase: "remove",
+        });
+      }
+      const rest = planSteps("make-before-break", current, target, opts);
+      if (steps.length > 0 && rest[0]) rest[0] = { ...rest[0], delayMs: gapMs };
+      return [...steps, ...rest];
+    }
   }
 }
 
