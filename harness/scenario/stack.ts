@@ -220,7 +220,8 @@ export class Stack {
     timeoutMs = 15_000,
   ): Promise<ApplyResult> {
     const result = await this.apply(version, resources, policy);
-    await this.waitForAcked(version, timeoutMs);
+    // Before a data plane started there is nothing to wait for; it will get this state when it connects.
+    if (this.dataPlane) await this.waitForAcked(version, timeoutMs);
     return result;
   }
 

@@ -138,6 +138,14 @@ export class DeltaStream extends XdsStream {
     this.push(typeUrl);
   }
 
+  /** Sends these resources again even if the client has their current version (e.g. to re-warm a cluster). */
+  resend(typeUrl: string, names: Set<string>): string | undefined {
+    const watch = this.watchesByType.get(typeUrl);
+    if (!watch) return undefined;
+    for (const n of names) watch.known.delete(n);
+    return this.push(typeUrl);
+  }
+
   push(typeUrl: string): string | undefined {
     const watch = this.watchesByType.get(typeUrl);
     const state = this.host.stateFor(this.nodeId)?.get(typeUrl);

@@ -138,9 +138,10 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
         const next = cloneState(current);
         for (const step of planSteps(policy, current, snapshot, this.opts.policyOptions)) {
           if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs));
+          const before = next.get(step.typeUrl);
           next.set(step.typeUrl, step.state);
           this.states.set(nodeId, next);
-          steps.push(await this.runStep(nodeId, step));
+          steps.push(await this.runStep(nodeId, step, before));
         }
         // Every step has run, so each type now serves the snapshot's entries; types no step touched only
         // take the snapshot's version label (no response is owed for an unchanged type).
@@ -219,42 +220,70 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
     this.publishers.push(p);
   }
 
-  private async runStep(nodeId: string, step: Step): Promise<ApplyStepEvent> {
+  private async runStep(nodeId: string, step: Step, before?: TypeState): Promise<ApplyStepEvent> {
     for (const p of this.publishers) p.publish(nodeId, step.typeUrl, step.state);
+    // Nobody to wait for (no data plane connected yet, or file/REST delivery): serve and move on.
+    if (![...this.live].some((s) => this.appliesTo(nodeId, s)))
+      return this.stepEvent(nodeId, step, "no-subscriber");
+    const timeoutMs = this.opts.ackTimeoutMs ?? 5000;
+    const deadline = Date.now() + timeoutMs;
+    // EDS/RDS that the clusters/listeners already served need: on per-type streams the data plane asks for
+    // them on a stream of their own, possibly after the CDS/LDS ACK; push only once it has asked.
+    if (step.waitForAck) {
+      const needed = this.neededBy(nodeId, step);
+      if (needed.size > 0 && !(await this.subscribedTo(nodeId, step.typeUrl, needed, deadline))) {
+        return this.stepEvent(nodeId, step, "timeout");
+      }
+    }
+    const newDependents = this.unsubscribedDependents(nodeId, step);
     const targets = [...this.live].filter((s) => this.appliesTo(nodeId, s) && s.watches(step.typeUrl));
     const nonces = targets.map((s) => [s, s.push(step.typeUrl)] as const).filter(([, n]) => n !== undefined);
-    let outcome: ApplyStepEvent["outcome"] = nonces.length === 0 ? "no-subscriber" : "sent";
-    if (step.waitForAck && nonces.length > 0) {
-      const timeoutMs = this.opts.ackTimeoutMs ?? 5000;
-      const dependents = this.dependentsOf(step);
-      let timer: NodeJS.Timeout | undefined;
-      let onRequest: (() => void) | undefined;
-      const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), timeoutMs)));
-      const subscribed = new Promise<"subscribed">((resolve) => {
-        if (!dependents) return;
-        const check = () =>
-          setImmediate(() => {
-            const streams = [...this.live].filter((s) => this.appliesTo(nodeId, s));
-            if ([...dependents.names].every((n) => streams.some((s) => s.subscribes(dependents.typeUrl, n))))
-              resolve("subscribed");
-          });
-        onRequest = check;
-        this.on("request", check);
-        check();
-      });
-      const all = Promise.all(nonces.map(([s, n]) => s.outcome(n!)));
-      const res = await Promise.race([all, timeout, subscribed]);
-      clearTimeout(timer);
-      if (onRequest) this.off("request", onRequest);
-      outcome =
-        res === "timeout"
-          ? "timeout"
-          : res === "subscribed"
-            ? "subscribed"
-            : res.some((o) => o.kind === "nacked")
-              ? "nacked"
-              : "acked";
+    if (step.typeUrl === CLUSTER_TYPE_URL) this.rewarm(nodeId, before, step.state);
+    if (!step.waitForAck || nonces.length === 0)
+      return this.stepEvent(nodeId, step, nonces.length === 0 ? "no-subscriber" : "sent");
+    const ads = nonces.some(([s]) => s.info.fixedType === undefined);
+    if (newDependents) {
+      // Envoy holds a CDS/LDS ACK until the new clusters/listeners warmed, which needs what follows: the
+      // request for the dependent names is the sign it processed the push. On ADS that suffices (the
+      // stream keeps the order); on per-type streams the ACK must come too.
+      if (!(await this.subscribedTo(nodeId, newDependents.typeUrl, newDependents.names, deadline)))
+        return this.stepEvent(nodeId, step, "timeout");
+      if (ads) return this.stepEvent(nodeId, step, "subscribed");
+    } else if (ads && (step.typeUrl === CLUSTER_TYPE_URL || step.typeUrl === LISTENER_TYPE_URL)) {
+      // Nothing new to subscribe to (e.g. an updated cluster): the ACK may be held until re-warming gets
+      // the EDS that follows on this same stream, so do not wait for it.
+      return this.stepEvent(nodeId, step, "sent");
     }
+    let timer: NodeJS.Timeout | undefined;
+    const res = await Promise.race([
+      Promise.all(nonces.map(([s, n]) => s.outcome(n!))),
+      new Promise<"timeout">(
+        (r) => (timer = setTimeout(() => r("timeout"), Math.max(1, deadline - Date.now()))),
+      ),
+    ]);
+    clearTimeout(timer);
+    const outcome = res === "timeout" ? "timeout" : res.some((o) => o.kind === "nacked") ? "nacked" : "acked";
+    return this.stepEvent(nodeId, step, outcome);
+  }
+
+  /**
+   * xds_protocol "Resource warming": an updated EDS cluster warms again and completes only when its
+   * ClusterLoadAssignment arrives — even an unchanged one (envoyproxy/envoy#13009, go-control-plane#245).
+   * SotW clients re-request it (answered in SotwStream); delta clients do not, so it is sent again here.
+   */
+  private rewarm(nodeId: string, before: TypeState | undefined, after: TypeState): void {
+    const names = new Set<string>();
+    for (const [name, e] of after.entries) {
+      const old = before?.entries.get(name);
+      if (old && old.hash !== e.hash)
+        for (const n of edsNames({ version: "", entries: new Map([[name, e]]) })) names.add(n);
+    }
+    if (names.size === 0) return;
+    for (const s of this.live)
+      if (this.appliesTo(nodeId, s) && s instanceof DeltaStream) s.resend(ENDPOINT_TYPE_URL, names);
+  }
+
+  private stepEvent(nodeId: string, step: Step, outcome: ApplyStepEvent["outcome"]): ApplyStepEvent {
     const ev: ApplyStepEvent = {
       at: Date.now(),
       nodeId,
@@ -265,6 +294,55 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
     };
     this.emit("apply-step", ev);
     return ev;
+  }
+
+  /** Resolves true once every name is subscribed (by name or wildcard) on some stream of the node. */
+  private subscribedTo(
+    nodeId: string,
+    typeUrl: string,
+    names: Set<string>,
+    deadline: number,
+  ): Promise<boolean> {
+    const done = () =>
+      [...names].every((n) =>
+        [...this.live].some((s) => this.appliesTo(nodeId, s) && s.subscribes(typeUrl, n)),
+      );
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      // Request events fire before the stream processed the message, so look once it has.
+      const check = () => setImmediate(() => done() && finish(true));
+      const timer = setTimeout(() => finish(false), Math.max(1, deadline - Date.now()));
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.off("request", check);
+        resolve(ok);
+      };
+      this.on("request", check);
+    });
+  }
+
+  /** For CDS/LDS steps: the dependent EDS/RDS names no stream of the node subscribes to yet. */
+  private unsubscribedDependents(
+    nodeId: string,
+    step: Step,
+  ): { typeUrl: string; names: Set<string> } | undefined {
+    const d = this.dependentsOf(step);
+    if (!d) return undefined;
+    const streams = [...this.live].filter((s) => this.appliesTo(nodeId, s));
+    const names = new Set([...d.names].filter((n) => !streams.some((s) => s.subscribes(d.typeUrl, n))));
+    return names.size > 0 ? { typeUrl: d.typeUrl, names } : undefined;
+  }
+
+  /** For EDS/RDS steps: the names this step serves that the node's served clusters/listeners reference. */
+  private neededBy(nodeId: string, step: Step): Set<string> {
+    const state = this.states.get(nodeId) ?? this.states.get(ANY_NODE);
+    const refs =
+      step.typeUrl === ENDPOINT_TYPE_URL
+        ? edsNames(state?.get(CLUSTER_TYPE_URL))
+        : step.typeUrl === ROUTE_TYPE_URL
+          ? rdsNames(state?.get(LISTENER_TYPE_URL))
+          : new Set<string>();
+    return new Set([...refs].filter((n) => step.state.entries.has(n)));
   }
 
   /**

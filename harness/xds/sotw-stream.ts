@@ -15,6 +15,8 @@ interface Watch {
   wildcard: boolean;
   subscribed: Set<string>;
   lastSent?: { nonce: string; version: string; digest: string };
+  /** The nonce of the response last ACKed: a repeat ACK of it is a re-request. */
+  lastAckedNonce?: string;
 }
 
 export class SotwStream extends XdsStream {
@@ -99,6 +101,11 @@ export class SotwStream extends XdsStream {
       watch = { wildcard: false, subscribed: new Set() };
       this.watchesByType.set(typeUrl, watch);
     }
+    // A second ACK of the same response is a re-request: Envoy sends one for EDS when a cluster is
+    // updated and must warm again (envoyproxy/envoy#13009, go-control-plane#245); it must be answered
+    // even though nothing changed, or the updated cluster stays warming.
+    const reRequest = classification === "ack" && watch.lastAckedNonce === req.responseNonce;
+    if (classification === "ack") watch.lastAckedNonce = req.responseNonce;
     if (classification === "ack" || classification === "nack") {
       this.settle(req.responseNonce, {
         kind: classification === "ack" ? "acked" : "nacked",
@@ -123,7 +130,7 @@ export class SotwStream extends XdsStream {
     const current = this.host.stateFor(this.nodeId)?.get(typeUrl)?.version;
     if (first && req.versionInfo && req.versionInfo === current && this.faulty("skipResendOnReconnect"))
       return;
-    this.push(typeUrl, first || added || (classification === "ack" && this.faulty("answerAck")));
+    this.push(typeUrl, first || added || reRequest || (classification === "ack" && this.faulty("answerAck")));
   }
 
   push(typeUrl: string, force = false): string | undefined {
