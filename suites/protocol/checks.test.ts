@@ -2,13 +2,17 @@
 // passes on reference × Envoy, and FAILS (with a reason, not an error) on each of its known-bad twins.
 // Twins of control-plane checks run on every applicable variant (they are fast); data-plane twins on
 // the first. PROTOCOL_GREP narrows the run, e.g. PROTOCOL_GREP=cp- npx mocha suites/protocol/checks.test.ts
+// Then every control-plane check runs against go-control-plane over ADS (SotW and delta: the quick
+// variants) and must pass, or fail exactly as findings.ts documents.
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runOne } from "../../harness/checks/runner.ts";
 import type { Cell } from "../../harness/checks/context.ts";
+import { buildGoControlPlane } from "../../harness/controlplanes/go-control-plane.ts";
 import { GRPC_VARIANTS, variantName } from "../../harness/scenario/variant.ts";
+import { GO_CONTROL_PLANE_DIVERGENCES, knownDivergence } from "./findings.ts";
 import { PROTOCOL_CHECKS } from "./index.ts";
 
 const grep = process.env.PROTOCOL_GREP ? new RegExp(process.env.PROTOCOL_GREP) : undefined;
@@ -48,5 +52,38 @@ describe("protocol checks on reference × Envoy", function () {
         }
       }
     });
+  }
+});
+
+describe("protocol control-plane checks on go-control-plane (ADS)", function () {
+  this.timeout(60_000);
+  const cpChecks = PROTOCOL_CHECKS.filter((c) => c.role === "control-plane" && (!grep || grep.test(c.id)));
+  const variants = GRPC_VARIANTS.filter((v) => v.mode === "ads");
+  let runDir: string;
+  before(async function () {
+    // Content-cached; a cold Go build takes minutes, once.
+    this.timeout(15 * 60_000);
+    await buildGoControlPlane();
+    runDir = mkdtempSync(join(tmpdir(), "xdsc-protocol-gcp-"));
+  });
+  after(() => runDir && rmSync(runDir, { recursive: true, force: true }));
+
+  it("lists divergences only for control-plane checks that exist", () => {
+    const ids = new Set(PROTOCOL_CHECKS.filter((c) => c.role === "control-plane").map((c) => c.id));
+    expect(GO_CONTROL_PLANE_DIVERGENCES.map((d) => d.check).filter((id) => !ids.has(id))).to.deep.equal([]);
+  });
+
+  for (const variant of variants) {
+    for (const check of cpChecks.filter((c) => !c.appliesTo || c.appliesTo(variant))) {
+      const known = knownDivergence(check.id, variantName(variant));
+      const want = known ? `fails as documented (${known.rule})` : "passes";
+      it(`${check.id} ${want} (${variantName(variant)})`, async () => {
+        const cell: Cell = { cp: "go-control-plane", dp: "envoy", variant };
+        const r = await runOne(check, cell, { checks: [check], cells: [], runDir });
+        if (!known) return expect(r.verdict, r.reason).to.equal("pass");
+        expect(r.verdict, `${known.reason}; got: ${r.reason ?? ""}`).to.equal("fail");
+        expect(r.reason, known.reason).to.match(known.evidence);
+      });
+    }
   }
 });

@@ -10,7 +10,7 @@ export const cpAnswersInitialRequest = defineCheck({
   title: "The control plane answers a type's first request with the subscribed resources that exist",
   spec: "xds_protocol#basic-protocol-overview",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: grpcStreams,
   twins: [faultTwin("silent-initial")],
   timeoutMs: 20_000,

@@ -11,7 +11,7 @@ export const cpDeltaInitialVersions = defineCheck({
     "Delta reconnect: resources listed in initial_resource_versions at their current version are not resent",
   spec: "xds_protocol#incremental-xds (initial_resource_versions avoids resending known resources); discovery.proto initial_resource_versions",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: deltaStreams,
   twins: [faultTwin("ignore-initial-versions")],
   timeoutMs: 20_000,

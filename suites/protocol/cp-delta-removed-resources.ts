@@ -10,7 +10,7 @@ export const cpDeltaRemovedResources = defineCheck({
   title: "Delta: a deleted resource is named in removed_resources",
   spec: "xds_protocol#deleting-resources (incremental: removed_resources tells the client to remove it)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: deltaStreams,
   twins: [faultTwin("no-removed-resources")],
   timeoutMs: 20_000,

@@ -10,7 +10,7 @@ export const cpDeltaResubscribeResends = defineCheck({
   title: "Delta: a name in resource_names_subscribe is sent even if the client is believed to have it",
   spec: "discovery.proto DeltaDiscoveryRequest.resource_names_subscribe (must respond with all resources listed); xds_protocol#subscribing-to-resources",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: deltaStreams,
   twins: [faultTwin("delta-skip-known-subscribe")],
   timeoutMs: 20_000,

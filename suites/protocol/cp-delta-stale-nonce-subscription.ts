@@ -10,7 +10,7 @@ export const cpDeltaStaleNonceSubscription = defineCheck({
   title: "Delta: a subscription change carrying a stale nonce is still honoured",
   spec: "xds_protocol#incremental-xds (the server must honor changes to the subscription state even if the nonce is stale)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: deltaStreams,
   twins: [faultTwin("delta-reject-stale")],
   timeoutMs: 20_000,

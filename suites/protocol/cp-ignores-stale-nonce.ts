@@ -10,7 +10,7 @@ export const cpIgnoresStaleNonce = defineCheck({
   title: "SotW: a request whose response_nonce is stale gets no response",
   spec: "xds_protocol#resource-updates (should not send a DiscoveryResponse for a request that has a stale nonce)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: sotwStreams,
   twins: [faultTwin("accept-stale-nonce")],
   timeoutMs: 20_000,

@@ -12,7 +12,7 @@ export const cpNamedSubscriptionExact = defineCheck({
   title: "SotW EDS: a named subscription gets exactly the requested resources that exist",
   spec: "xds_protocol#how-the-client-specifies-what-resources-to-return (must supply the requested resources; names are the client's interest)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   // Delta servers may send resources the client did not subscribe to (discovery.proto
   // resource_names_subscribe), so only the SotW reading is checked.
   appliesTo: sotwStreams,

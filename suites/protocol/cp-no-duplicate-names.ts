@@ -10,14 +10,14 @@ export const cpNoDuplicateNames = defineCheck({
   title: "No response carries the same resource name twice",
   spec: "xds_protocol#duplicate-resource-names (an error for a server to send a response with the same name twice)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: grpcStreams,
   twins: [faultTwin("duplicate-resources")],
   timeoutMs: 20_000,
   run: (ctx) =>
     withControlPlane(ctx, async (cp) => {
       await cp.apply("v1", state(["a", "b"]));
-      cp.sub.subscribe(CDS, ["*"]);
+      cp.sub.subscribeAll(CDS);
       const cds = await cp.sub.next(CDS);
       cp.sub.ack(cds);
       cp.sub.subscribe(EDS, ["a", "b"]);

@@ -10,14 +10,14 @@ export const cpNoResendAfterNack = defineCheck({
   title: "A NACKed configuration is not sent again unchanged; the next change is sent",
   spec: "xds_protocol#when-to-send-an-update; xds_protocol#nack (after a NACK, an update may succeed at a new version)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: grpcStreams,
   twins: [faultTwin("resend-nacked")],
   timeoutMs: 20_000,
   run: (ctx) =>
     withControlPlane(ctx, async (cp) => {
       await cp.apply("v1", state(["a"]));
-      cp.sub.subscribe(CDS, ["*"]);
+      cp.sub.subscribeAll(CDS);
       cp.sub.ack(await cp.sub.next(CDS));
       await cp.apply("v2", state(["a"], ["a"]));
       const bad = await cp.sub.next(CDS);

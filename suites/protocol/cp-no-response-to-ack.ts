@@ -10,14 +10,14 @@ export const cpNoResponseToAck = defineCheck({
   title: "An ACK is not answered while the resources are unchanged",
   spec: "xds_protocol#when-to-send-an-update (only send updates when the resources have changed)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: grpcStreams,
   twins: [faultTwin("answer-ack")],
   timeoutMs: 20_000,
   run: (ctx) =>
     withControlPlane(ctx, async (cp) => {
       await cp.apply("v1", state(["a", "b"]));
-      cp.sub.subscribe(CDS, ["*"]);
+      cp.sub.subscribeAll(CDS);
       const r = await cp.sub.next(CDS);
       cp.sub.ack(r);
       const extra = await cp.sub.within(CDS, SILENCE_MS);

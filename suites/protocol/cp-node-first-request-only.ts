@@ -10,14 +10,14 @@ export const cpNodeFirstRequestOnly = defineCheck({
   title: "Requests after the first may omit the node; the stream keeps serving the node",
   spec: "xds_protocol#basic-protocol-overview (only the first request on a stream is guaranteed to carry the node identifier)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: grpcStreams,
   twins: [faultTwin("require-node-every-request")],
   timeoutMs: 20_000,
   run: (ctx) =>
     withControlPlane(ctx, async (cp) => {
       await cp.apply("v1", state(["a"]));
-      cp.sub.subscribe(CDS, ["*"]);
+      cp.sub.subscribeAll(CDS);
       cp.sub.ack(await cp.sub.next(CDS), { node: false });
       await cp.apply("v2", state(["a", "b"]));
       const r = await cp.sub.next(CDS);

@@ -10,7 +10,7 @@ export const cpRemembersMissing = defineCheck({
   title: "A requested resource that does not exist yet is sent once it is created",
   spec: "xds_protocol#knowing-when-a-requested-resource-does-not-exist (servers must remember the requested set)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: grpcStreams,
   twins: [faultTwin("forget-missing")],
   timeoutMs: 20_000,

@@ -10,7 +10,7 @@ export const cpSotwCompleteLdsCds = defineCheck({
   title: "SotW: a CDS response after a change carries every cluster, unchanged ones included",
   spec: "xds_protocol#grouping-resources-into-responses (LDS/CDS: the server must include the complete state of the world)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: sotwStreams,
   twins: [faultTwin("sotw-changed-only")],
   timeoutMs: 20_000,

@@ -10,7 +10,7 @@ export const cpSotwReconnectNewNames = defineCheck({
   title: "SotW reconnect at the current version with a new name: the server still answers",
   spec: "xds_protocol#ack-nack-and-resource-type-instance-version (skip resending only if no new resource is subscribed)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: sotwStreams,
   twins: [faultTwin("skip-resend-on-reconnect")],
   timeoutMs: 20_000,

@@ -11,7 +11,7 @@ export const cpTypeUrlConsistent = defineCheck({
   title: "A response's type_url is the requested type and matches every resource in it",
   spec: "discovery.proto DiscoveryResponse.type_url (must be consistent with the type_url in resources)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: grpcStreams,
   twins: [faultTwin("wrong-type-url")],
   timeoutMs: 20_000,
@@ -24,7 +24,7 @@ export const cpTypeUrlConsistent = defineCheck({
           : r.anyTypes.find((t) => t !== want)
             ? `response type_url ${want} carries a resource of type "${r.anyTypes.find((t) => t !== want)}"`
             : undefined;
-      cp.sub.subscribe(CDS, ["*"]);
+      cp.sub.subscribeAll(CDS);
       const cds = await cp.sub.next(CDS);
       const bad = judge(CDS, cds);
       if (bad) return failWith(cp, bad);

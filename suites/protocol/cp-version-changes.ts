@@ -10,14 +10,14 @@ export const cpVersionChanges = defineCheck({
   title: "SotW: version_info is set, and changes whenever a resource of the type changes",
   spec: "xds_protocol#ack-nack-and-resource-type-instance-version (whenever one resource of that type changes, the version is changed)",
   role: "control-plane",
-  requires: ["reference-cp"],
+  requires: [],
   appliesTo: sotwStreams,
   twins: [faultTwin("version-regress"), faultTwin("empty-version")],
   timeoutMs: 20_000,
   run: (ctx) =>
     withControlPlane(ctx, async (cp) => {
       await cp.apply("v1", state(["a"]));
-      cp.sub.subscribe(CDS, ["*"]);
+      cp.sub.subscribeAll(CDS);
       const first = await cp.sub.next(CDS);
       if (!first.version)
         return failWith(

@@ -48,9 +48,14 @@ export function nodeOnFirstRequest(entries: readonly TranscriptEntry[], nodeId: 
 export function nackKeepsPreviousVersion(
   entries: readonly TranscriptEntry[],
   rejected: string,
+  rejectedType: string,
 ): string | undefined {
   const nacks = entries.filter((e) => e.direction === "request" && e.errorDetail);
-  const rejectedResponse = entries.find((e) => e.direction === "response" && e.versionInfo === rejected);
+  // Only the type that carries the invalid resource: a CP that versions the whole snapshot (as
+  // go-control-plane does) also sends the unchanged types at the rejected version, and those are ACKed.
+  const rejectedResponse = entries.find(
+    (e) => e.direction === "response" && e.versionInfo === rejected && e.typeUrl === rejectedType,
+  );
   if (!rejectedResponse) return `no response of version "${rejected}" in the transcript`;
   const nack = nacks.find((n) => n.stream === rejectedResponse.stream && n.nonce === rejectedResponse.nonce);
   if (!nack)

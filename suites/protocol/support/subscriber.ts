@@ -202,6 +202,15 @@ export class Subscriber {
     this.send(typeUrl, body, opts);
   }
 
+  /**
+   * Every resource of the type, in the form all servers must understand: SotW's legacy empty list
+   * (R28; an explicit "*" is R27, judged by protocol.cp-sotw-complete-lds-cds on its own), delta's "*".
+   * For checks whose rule is not the wildcard form, so a server's "*" handling does not mask their rule.
+   */
+  subscribeAll(typeUrl: string, opts: SubscribeOptions = {}): void {
+    this.subscribe(typeUrl, this.delta ? ["*"] : [], opts);
+  }
+
   unsubscribe(typeUrl: string, names: string[], opts: SubscribeOptions = {}): void {
     const s = this.state(typeUrl);
     for (const n of names) s.names.delete(n);
