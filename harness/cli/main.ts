@@ -104,9 +104,11 @@ function program(setExit: (code: number) => void): Command {
     .argument("<fixture>", "repro fixture YAML (fixtures/repros/...)")
     .option("--variant <name>", "transport variant", "sotw-ads")
     .option("--out <dir>", "artifact directory (default: reports/repros/<name>-<run id>)")
+    .option("--dp <name>", `data plane (${DATA_PLANE_NAMES.join(", ")}) (default: envoy)`)
     .action(async (fixture: string, o) => {
       const { repro } = await import("./repro.ts");
-      setExit(await repro({ fixture, variant: parseVariants(o.variant)![0]!, out: o.out }));
+      const dataPlane = parseNames("--dp", o.dp, DATA_PLANE_NAMES)?.[0];
+      setExit(await repro({ fixture, variant: parseVariants(o.variant)![0]!, out: o.out, dataPlane }));
     });
 
   p.command("record")
