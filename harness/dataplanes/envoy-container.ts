@@ -3,6 +3,7 @@
 // host's loopback, so Envoy's listeners bind exactly where the process adapter's do and a scenario runs
 // unchanged). The container is registered with the reaper by name before it exists, so a harness killed
 // at any point, even mid-start, leaves none behind.
+import { EnvoyBuilder } from "./envoy-builder.ts";
 import { randomBytes } from "node:crypto";
 import { execa } from "execa";
 import { stringify } from "yaml";
@@ -15,70 +16,18 @@ import { freePort } from "../util/free-port.ts";
 import { getReaper, registerCleanup, type ReaperEntry } from "../util/reaper.ts";
 import { EnvoyAdmin } from "./envoy-admin.ts";
 import { envoyBootstrap } from "./envoy-bootstrap.ts";
-import type { EnvoyLogLevel } from "./envoy-process.ts";
 import { seedFileLayout } from "./file-layout-seed.ts";
-import type {
-  DataPlaneBuilder,
-  NodeIdentity,
-  StartedDataPlane,
-  WaitOptions,
-  XdsClientConfig,
-} from "./types.ts";
+import type { NodeIdentity, StartedDataPlane, WaitOptions } from "./types.ts";
 
-type Bootstrap = Record<string, unknown>;
-
-export class EnvoyContainer implements DataPlaneBuilder {
-  private node: NodeIdentity = { id: `xdsc-${randomBytes(4).toString("hex")}`, cluster: "xdsc" };
-  private xds: XdsClientConfig | undefined;
-  private logLevel: EnvoyLogLevel = "info";
+export class EnvoyContainer extends EnvoyBuilder {
   private image: string | undefined;
-  private startTimeoutMs = 30_000;
-  // One worker thread, as for the process adapter: small machines, many Envoys.
-  private concurrency = 1;
-  private customize: (bootstrap: Bootstrap) => Bootstrap = (b) => b;
-  private extraArgs: string[] = [];
-
-  withNode(node: NodeIdentity): this {
-    this.node = node;
-    return this;
-  }
-
-  withXds(config: XdsClientConfig): this {
-    this.xds = config;
-    return this;
-  }
-
-  withLogLevel(level: EnvoyLogLevel): this {
-    this.logLevel = level;
-    return this;
+  constructor() {
+    super(30_000);
   }
 
   /** An image tag to run (default: ensureEnvoyImage(), built from the local Envoy binary). Never pulled. */
   withImage(tag: string): this {
     this.image = tag;
-    return this;
-  }
-
-  /** Deadline for the admin interface to answer after the container is created (default 30000). */
-  withStartTimeout(ms: number): this {
-    this.startTimeoutMs = ms;
-    return this;
-  }
-
-  withConcurrency(workers: number): this {
-    this.concurrency = workers;
-    return this;
-  }
-
-  /** Edits the generated bootstrap (proto3 JSON) before it is copied into the container. */
-  withBootstrap(customize: (bootstrap: Bootstrap) => Bootstrap): this {
-    this.customize = customize;
-    return this;
-  }
-
-  /** Extra Envoy command-line flags. */
-  withArgs(...args: string[]): this {
-    this.extraArgs = args;
     return this;
   }
 

@@ -1,80 +1,29 @@
 // Envoy as a local process: writes the bootstrap into a temp dir (registered with the reaper), spawns the
 // binary, learns the admin port from --admin-address-path and hands back a StartedEnvoy.
-import { randomBytes } from "node:crypto";
+import { EnvoyBuilder } from "./envoy-builder.ts";
+import { seedFileLayout } from "./file-layout-seed.ts";
+export type { EnvoyLogLevel } from "./envoy-builder.ts";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startChild, describeExit, type ChildHandle } from "../util/child.ts";
 import { getReaper } from "../util/reaper.ts";
-import { FILE_LAYOUT } from "./config-source.ts";
 import { EnvoyAdmin, waitFor } from "./envoy-admin.ts";
 import { envoyBootstrap } from "./envoy-bootstrap.ts";
 import { envoyVersion, findEnvoy } from "./envoy-binary.ts";
-import type {
-  DataPlaneBuilder,
-  NodeIdentity,
-  StartedDataPlane,
-  WaitOptions,
-  XdsClientConfig,
-} from "./types.ts";
+import type { NodeIdentity, StartedDataPlane, WaitOptions } from "./types.ts";
 import { stringify } from "yaml";
 
-export type EnvoyLogLevel = "trace" | "debug" | "info" | "warning" | "error" | "critical" | "off";
-type Bootstrap = Record<string, unknown>;
-
-export class EnvoyProcess implements DataPlaneBuilder {
-  private node: NodeIdentity = { id: `xdsc-${randomBytes(4).toString("hex")}`, cluster: "xdsc" };
-  private xds: XdsClientConfig | undefined;
-  private logLevel: EnvoyLogLevel = "info";
+export class EnvoyProcess extends EnvoyBuilder {
   private binary: string | undefined;
-  private startTimeoutMs = 15_000;
-  // One worker thread: the machines are small and a conformance run starts many Envoys.
-  private concurrency = 1;
-  private customize: (bootstrap: Bootstrap) => Bootstrap = (b) => b;
-  private extraArgs: string[] = [];
-
-  withNode(node: NodeIdentity): this {
-    this.node = node;
-    return this;
-  }
-
-  withXds(config: XdsClientConfig): this {
-    this.xds = config;
-    return this;
-  }
-
-  withLogLevel(level: EnvoyLogLevel): this {
-    this.logLevel = level;
-    return this;
+  constructor() {
+    super(15_000);
   }
 
   /** The Envoy binary (default: findEnvoy(): ENVOY_BIN, the project venv, PATH). */
   withBinary(path: string): this {
     this.binary = path;
-    return this;
-  }
-
-  /** Deadline for the admin interface to answer after spawn (default 15000). */
-  withStartTimeout(ms: number): this {
-    this.startTimeoutMs = ms;
-    return this;
-  }
-
-  withConcurrency(workers: number): this {
-    this.concurrency = workers;
-    return this;
-  }
-
-  /** Edits the generated bootstrap (proto3 JSON) before it is written, e.g. to add static resources. */
-  withBootstrap(customize: (bootstrap: Bootstrap) => Bootstrap): this {
-    this.customize = customize;
-    return this;
-  }
-
-  /** Extra command-line flags, e.g. ["--component-log-level", "upstream:debug"]. */
-  withArgs(...args: string[]): this {
-    this.extraArgs = args;
     return this;
   }
 
@@ -133,14 +82,6 @@ export class EnvoyProcess implements DataPlaneBuilder {
       getReaper().unregister({ kind: "dir", value: dir });
       throw error;
     }
-  }
-}
-
-/** Envoy refuses a path ConfigSource whose file does not exist yet; an empty response means "nothing yet". */
-async function seedFileLayout(fileDir: string): Promise<void> {
-  for (const file of [FILE_LAYOUT.cds, FILE_LAYOUT.lds]) {
-    const path = join(fileDir, file);
-    if (!existsSync(path)) await writeFile(path, JSON.stringify({ version_info: "", resources: [] }));
   }
 }
 
