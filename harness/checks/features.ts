@@ -26,6 +26,8 @@ export interface CellCapabilities {
   variant: Variant;
   /** Extra features the environment provides (docker, kube). */
   environment?: Feature[];
+  /** Why the environment lacks a feature, when known. */
+  absent?: Partial<Record<Feature, string>>;
 }
 
 export function cellFeatures(c: CellCapabilities): Set<Feature> {
@@ -82,7 +84,7 @@ export function missingFeatures(
     docker: "no Docker engine",
     kube: "no Kubernetes cluster",
   };
-  return missing.map((m) => why[m] ?? `variant lacks "${m}"`).join("; ");
+  return missing.map((m) => c.absent?.[m] ?? why[m] ?? `variant lacks "${m}"`).join("; ");
 }
 
 /** Why a whole cell cannot run (an implementation that does not speak the variant), or undefined. */

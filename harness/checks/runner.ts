@@ -17,6 +17,8 @@ export interface RunChecksOptions {
   grep?: RegExp;
   signal?: AbortSignal;
   environment?: Feature[];
+  /** Why absent environment features are absent (skip reasons). */
+  absent?: Partial<Record<Feature, string>>;
   /** Run each check on this twin instead of the correct setup (the twin test). */
   twinOf?: (check: CheckDefinition) => Twin | undefined;
 }
@@ -62,7 +64,13 @@ export async function runOne(
   await opts.reporter?.onCheckBegin?.(start);
   const startedAt = new Date();
   const t0 = performance.now();
-  const caps = { cp: cell.cp, dp: cell.dp, variant: cell.variant, environment: opts.environment };
+  const caps = {
+    cp: cell.cp,
+    dp: cell.dp,
+    variant: cell.variant,
+    environment: opts.environment,
+    absent: opts.absent,
+  };
   const missing = cellUnsupported(caps) ?? missingFeatures(check.requires, cellFeatures(caps), caps);
   let verdict: Verdict;
   let evidence: Verdict["evidence"] = [];

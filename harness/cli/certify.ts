@@ -16,6 +16,7 @@ import { registerCleanup } from "../util/reaper.ts";
 import { projectPath } from "../util/paths.ts";
 import { EXIT } from "./errors.ts";
 import { implementationVersion } from "./versions.ts";
+import { detectEnvironment } from "../checks/environment.ts";
 
 export interface CertifyOptions {
   suites: Record<SuiteName, CheckDefinition[]>;
@@ -85,10 +86,13 @@ export async function certify(o: CertifyOptions): Promise<number> {
     for (const suite of o.suiteNames.filter((s) => o.suites[s].length === 0)) {
       for (const cell of runnable) await record(emptySuite(suite, cell));
     }
+    const env = await detectEnvironment();
     await runChecks({
       checks,
       cells: runnable,
       runDir: run.dir,
+      environment: env.features,
+      absent: env.absent,
       grep: o.grep,
       signal: abort.signal,
       reporter: {
