@@ -6,6 +6,7 @@ import { PROTOCOL_CHECKS } from "./protocol/index.ts";
 import { TRAFFIC_SPLIT_CHECKS } from "./traffic-split/index.ts";
 import { ORDERING_CHECKS } from "./ordering/index.ts";
 import { MAKE_BEFORE_BREAK_CHECKS } from "./make-before-break/index.ts";
+import { PARITY_CHECKS } from "./parity/index.ts";
 
 export const SUITES: Record<SuiteName, CheckDefinition[]> = {
   smoke: SMOKE_CHECKS,
@@ -13,7 +14,7 @@ export const SUITES: Record<SuiteName, CheckDefinition[]> = {
   "make-before-break": MAKE_BEFORE_BREAK_CHECKS,
   "traffic-split": TRAFFIC_SPLIT_CHECKS,
   protocol: PROTOCOL_CHECKS,
-  parity: [],
+  parity: PARITY_CHECKS,
 };
 
 export const ALL_CHECKS: CheckDefinition[] = Object.values(SUITES).flat();

@@ -130,6 +130,12 @@ export class StartedLocalCluster implements StartedCluster {
     await sh("ip", ["-n", this.nodeNs, "addr", "add", `${NODE_IP}/32`, "dev", "lo"]);
     await sh("ip", ["-n", this.nodeNs, "addr", "add", `${GATEWAY_IP}/32`, "dev", "lo"]);
     await sysctl(this.nodeNs, "net.ipv4.ip_forward", "1");
+    // A real node routes the Service CIDR (its default route). Without a route, a connection to a
+    // ClusterIP without endpoints is answered "network unreachable" by routing, before kube-proxy's REJECT
+    // in the forward hook can refuse it. The uplink is a veth whose peer stays down: nothing leaves.
+    await addVethPair(this.nodeNs, "uplink", this.nodeNs, "uplink-peer");
+    await sh("ip", ["-n", this.nodeNs, "link", "set", "uplink", "up"]);
+    await sh("ip", ["-n", this.nodeNs, "route", "add", SERVICE_CIDR, "dev", "uplink"]);
     this.controlPlane = await startControlPlane(this.binaries, this.dir, {
       readyTimeoutMs,
       advertiseAddress: NODE_IP,
