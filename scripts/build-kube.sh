@@ -2,8 +2,8 @@
 # Builds (cached) the Kubernetes components the `local` cluster provider runs: kube-apiserver and
 # kube-proxy from the published k8s.io/kubernetes module pinned in adapters/kube/go.mod, and provides etcd
 # (Debian's etcd-server package, installed with apt-get when missing).
-# Prints one KEY=absolute-path line per binary on stdout (KUBE_APISERVER, KUBE_PROXY, ETCD); progress and
-# timings go to stderr.
+# Prints one KEY=absolute-path line per binary on stdout (KUBE_APISERVER, KUBE_PROXY, ETCD), and
+# KUBE_CACHE=hit|built (whether this run reused the cached binaries); progress and timings go to stderr.
 #
 # Binaries land in .cache/bin/<name>-<hash>; the hash covers adapters/kube/go.mod + go.sum, the Go
 # toolchain and target, and the build flags, so a second run reuses them and a version bump rebuilds.
@@ -44,6 +44,7 @@ flock 9
 
 if [ -x "$apiserver" ] && [ -x "$proxy" ]; then
   echo "build-kube: reusing kube-apiserver and kube-proxy $kube_version ($hash)" >&2
+  cache=hit
 else
   echo "build-kube: building kube-apiserver and kube-proxy $kube_version -> $bin/*-$hash (about 9 minutes cold on 2 cores)" >&2
   start=$(date +%s)
@@ -59,6 +60,7 @@ else
   mv -f "$tmp/kube-proxy" "$proxy"
   find "$bin" -maxdepth 1 \( -name 'kube-apiserver-*' -o -name 'kube-proxy-*' \) ! -name "*-$hash" -delete
   echo "build-kube: built kube-apiserver and kube-proxy $kube_version in $(($(date +%s) - start))s (GOMAXPROCS=${GOMAXPROCS:-unset})" >&2
+  cache=built
 fi
 
 # etcd comes from Debian's etcd-server (3.4.23 on bookworm; kube-apiserver v1.37 runs on it). The etcd Go
@@ -88,3 +90,4 @@ echo "KUBE_VERSION=$kube_version"
 echo "KUBE_APISERVER=$apiserver"
 echo "KUBE_PROXY=$proxy"
 echo "ETCD=$etcd"
+echo "KUBE_CACHE=$cache"

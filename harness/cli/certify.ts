@@ -17,6 +17,8 @@ import { projectPath } from "../util/paths.ts";
 import { EXIT } from "./errors.ts";
 import { implementationVersion } from "./versions.ts";
 import { detectEnvironment } from "../checks/environment.ts";
+import { connectExternal, type ExternalControlPlaneOptions } from "../controlplanes/external.ts";
+import { useExternalControlPlane } from "../scenario/stack.ts";
 
 export interface CertifyOptions {
   suites: Record<SuiteName, CheckDefinition[]>;
@@ -29,6 +31,8 @@ export interface CertifyOptions {
   outputDir: string;
   strict: boolean;
   toolVersion: string;
+  /** Addresses of the control plane named "external" (--external-xds, --external-adapter). */
+  external?: ExternalControlPlaneOptions;
 }
 
 /** What the certify command can drive; others (e.g. `external` without an address) are reported, never dropped. */
@@ -53,12 +57,13 @@ export async function certify(o: CertifyOptions): Promise<number> {
     return !why;
   });
   const checks = o.suiteNames.flatMap((s) => o.suites[s]);
-  const runnable = cells.filter((c) => SUPPORTED.cp!.has(c.cp) && SUPPORTED.dp!.has(c.dp));
+  const cps = new Set([...SUPPORTED.cp!, ...(o.external ? ["external"] : [])]);
+  const runnable = cells.filter((c) => cps.has(c.cp) && SUPPORTED.dp!.has(c.dp));
   const info: RunInfo = {
     runId: run.runId,
     toolVersion: o.toolVersion,
     startedAt: new Date().toISOString(),
-    cells: await describeCells(cells),
+    cells: await describeCells(cells, o.external),
     environment: await environment(),
   };
   const results: CheckResult[] = [];
@@ -81,11 +86,12 @@ export async function certify(o: CertifyOptions): Promise<number> {
   try {
     for (const cell of cells.filter((c) => !runnable.includes(c))) {
       for (const check of plan(checks, [cell], o.grep).map((p) => p.check))
-        await record(unavailable(check, cell));
+        await record(unavailable(check, cell, cps));
     }
     for (const suite of o.suiteNames.filter((s) => o.suites[s].length === 0)) {
       for (const cell of runnable) await record(emptySuite(suite, cell));
     }
+    useExternalControlPlane(o.external);
     const env = await detectEnvironment();
     await runChecks({
       checks,
@@ -102,6 +108,7 @@ export async function certify(o: CertifyOptions): Promise<number> {
       },
     });
   } finally {
+    useExternalControlPlane(undefined);
     unregister();
   }
   if (interrupted) return EXIT.interrupted;
@@ -131,10 +138,14 @@ function baseResult(cell: Cell, id: string, suite: SuiteName, title: string, rea
   };
 }
 
-function unavailable(check: CheckDefinition, cell: Cell): CheckResult {
-  const which = SUPPORTED.cp!.has(cell.cp) ? `data plane "${cell.dp}"` : `control plane "${cell.cp}"`;
+function unavailable(check: CheckDefinition, cell: Cell, cps: Set<string>): CheckResult {
+  const which = cps.has(cell.cp) ? `data plane "${cell.dp}"` : `control plane "${cell.cp}"`;
+  const reason =
+    cell.cp === "external" && !cps.has("external")
+      ? `control plane "external" needs its addresses: --external-xds HOST:PORT --external-adapter HOST:PORT`
+      : `${which} is not available to certify yet`;
   return {
-    ...baseResult(cell, check.id, check.suite, check.title, `${which} is not available to certify yet`),
+    ...baseResult(cell, check.id, check.suite, check.title, reason),
     spec: check.spec,
     role: check.role,
   };
@@ -150,14 +161,30 @@ function emptySuite(suite: SuiteName, cell: Cell): CheckResult {
   );
 }
 
-async function describeCells(cells: Cell[]): Promise<RunInfo["cells"]> {
+async function describeCells(
+  cells: Cell[],
+  external: ExternalControlPlaneOptions | undefined,
+): Promise<RunInfo["cells"]> {
+  const externalVersion = cells.some((c) => c.cp === "external") ? await describeExternal(external) : "";
   return Promise.all(
     cells.map(async (c) => ({
-      cp: { name: c.cp, version: await implementationVersion(c.cp) },
+      cp: { name: c.cp, version: c.cp === "external" ? externalVersion : await implementationVersion(c.cp) },
       dp: { name: c.dp, version: await implementationVersion(c.dp) },
       variant: variantName(c.variant),
     })),
   );
+}
+
+/** What the external control plane says it is (GetInfo name and version), for the report's cells. */
+async function describeExternal(external: ExternalControlPlaneOptions | undefined): Promise<string> {
+  if (!external) return "unknown (no --external-adapter)";
+  try {
+    const cp = await connectExternal(external);
+    await cp.stop();
+    return `${cp.name} ${cp.version}`;
+  } catch (e) {
+    return `unreachable: ${(e as Error).message}`;
+  }
 }
 
 async function environment(): Promise<Record<string, string>> {

@@ -23,6 +23,25 @@ function regex(flag: string, v: string | undefined): RegExp | undefined {
   }
 }
 
+function hostPort(flag: string, v: string): string {
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(v) || Number(v.split(":").pop()) > 65535)
+    throw new UsageError(`${flag}: expected HOST:PORT, got "${v}"`);
+  return v;
+}
+
+/** The `external` control plane's addresses: both flags or neither. */
+function externalAddresses(xds: string | undefined, adapter: string | undefined) {
+  if (xds === undefined && adapter === undefined) return undefined;
+  if (xds === undefined || adapter === undefined)
+    throw new UsageError(
+      `${xds === undefined ? "--external-xds" : "--external-adapter"}: expected HOST:PORT with ${xds === undefined ? "--external-adapter" : "--external-xds"}, got none`,
+    );
+  return {
+    xdsAddress: hostPort("--external-xds", xds),
+    adapterAddress: hostPort("--external-adapter", adapter),
+  };
+}
+
 function program(setExit: (code: number) => void): Command {
   const p = new Command("xdsc")
     .description("xDS conformance harness: reference control plane, recording tap, real data planes, suites")
@@ -43,6 +62,8 @@ function program(setExit: (code: number) => void): Command {
     .option("--grep <regex>", "only checks whose id or title matches")
     .option("--out <dir>", "write this run's report directly into DIR (must be empty)")
     .option("--keep", "keep artifacts of passing checks too (evidence is always kept for failures)")
+    .option("--external-xds <host:port>", "xDS address of the control plane `--cp external` (adapter API)")
+    .option("--external-adapter <host:port>", "adapter API address of the control plane `--cp external`")
     .addOption(new Option("--strict", "skipped checks fail the run (default: on when CI=true)"))
     .addOption(new Option("--no-strict", "skipped checks do not fail the run"))
     .action(async (o) => {
@@ -60,6 +81,7 @@ function program(setExit: (code: number) => void): Command {
           outputDir: config.outputDir,
           strict: o.strict ?? config.strict ?? process.env.CI === "true",
           toolVersion: VERSION,
+          external: externalAddresses(o.externalXds, o.externalAdapter),
         }),
       );
     });
@@ -127,6 +149,62 @@ function program(setExit: (code: number) => void): Command {
         throw new UsageError(`--duration-ms: expected a positive number, got "${o.durationMs}"`);
       const { record } = await import("./record.ts");
       setExit(await record({ upstream: o.upstream, port, out: o.out, name: o.name, durationMs }));
+    });
+
+  const cluster = p
+    .command("cluster")
+    .description("a local (or kind) Kubernetes cluster for humans: up, status, down");
+  const stateFile = () =>
+    new Option(
+      "--state-file <file>",
+      "where `up` records the running cluster (default: .cache/cluster/state.json)",
+    );
+  const one = <T extends string>(flag: string, value: string, known: readonly T[]): T => {
+    const names = parseNames(flag, value, known)!;
+    if (names.length !== 1)
+      throw new UsageError(`${flag}: expected one of ${known.join(", ")}, got "${value}"`);
+    return names[0]!;
+  };
+  cluster
+    .command("up")
+    .description("start a cluster and hold it until Ctrl-C (or, with --detach, until `xdsc cluster down`)")
+    .option("--provider <name>", "local (real kube-apiserver, etcd, kube-proxy; root) or kind", "local")
+    .option("--proxy-mode <mode>", "kube-proxy mode: iptables, nftables or ipvs", "iptables")
+    .option("--keep-state-dir <dir>", "local: keep state, PKI, kubeconfig and logs in DIR (empty or new)")
+    .option("--detach", "run in the background; stop with `xdsc cluster down`")
+    .addOption(stateFile())
+    .addOption(new Option("--detached-child").hideHelp())
+    .action(async (o) => {
+      const { clusterUp, stateFilePath, CLUSTER_PROVIDERS, CLUSTER_PROXY_MODES } =
+        await import("./cluster.ts");
+      setExit(
+        await clusterUp({
+          provider: one("--provider", o.provider, CLUSTER_PROVIDERS),
+          proxyMode: one("--proxy-mode", o.proxyMode, CLUSTER_PROXY_MODES),
+          keepStateDir: o.keepStateDir,
+          stateFile: stateFilePath(o.stateFile),
+          detach: !!o.detach,
+          detachedChild: !!o.detachedChild,
+        }),
+      );
+    });
+  cluster
+    .command("status")
+    .description(
+      "report the cluster `up` started: API server readiness, processes, namespaces (exit 1: none)",
+    )
+    .addOption(stateFile())
+    .action(async (o) => {
+      const { clusterStatus, stateFilePath } = await import("./cluster.ts");
+      setExit(await clusterStatus(stateFilePath(o.stateFile)));
+    });
+  cluster
+    .command("down")
+    .description("stop the cluster `up` started and remove anything it left (processes, netns, temp dir)")
+    .addOption(stateFile())
+    .action(async (o) => {
+      const { clusterDown, stateFilePath } = await import("./cluster.ts");
+      setExit(await clusterDown(stateFilePath(o.stateFile)));
     });
 
   p.command("report")

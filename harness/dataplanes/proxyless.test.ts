@@ -8,11 +8,15 @@ import { GrpcGoClient } from "./grpc-go.ts";
 import { GrpcJsClient } from "./grpc-js.ts";
 import {
   checkProxylessXds,
+  CLIENT_CONSTRAINTS_LABEL,
+  clientConstraintsEvidence,
+  constraintsOf,
   grpcBootstrap,
   httpStatusOfGrpcCode,
   PROXYLESS_CONSTRAINTS,
   toTrafficRecord,
 } from "./proxyless.ts";
+import { CLIENT_CONSTRAINTS_EVIDENCE } from "../report/summary-md.ts";
 
 const times = { seq: 4, scheduledAt: 1, sentAt: 2, endedAt: 5, latencyMs: 3 };
 
@@ -110,5 +114,21 @@ describe("proxyless helpers", () => {
   it("lists constraints as data with a reason each", () => {
     expect(PROXYLESS_CONSTRAINTS.length).to.be.greaterThan(4);
     for (const c of PROXYLESS_CONSTRAINTS) expect(c.why.length, c.constraint).to.be.greaterThan(10);
+  });
+
+  it("gives each client gRPC's common constraints and its own, as a report evidence item", () => {
+    const js = constraintsOf("grpc-js");
+    const go = constraintsOf("grpc-go");
+    expect(new Set(js.map((c) => c.client))).to.deep.equal(new Set(["grpc", "grpc-js"]));
+    expect(go.every((c) => c.client === "grpc")).to.equal(true);
+    expect(js.length).to.equal(
+      go.length + PROXYLESS_CONSTRAINTS.filter((c) => c.client === "grpc-js").length,
+    );
+    const evidence = clientConstraintsEvidence("grpc-js");
+    // summary.md finds these by label; the two modules must not drift apart.
+    expect(evidence.label).to.equal(CLIENT_CONSTRAINTS_LABEL).and.to.equal(CLIENT_CONSTRAINTS_EVIDENCE);
+    expect(evidence.content).to.deep.equal(js);
+    expect(evidence.excerpt.split("\n")).to.have.length(js.length);
+    expect(evidence.excerpt).to.include("[grpc-js] bootstrap node has a locality (may be {})");
   });
 });

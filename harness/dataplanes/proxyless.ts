@@ -75,6 +75,33 @@ export const PROXYLESS_CONSTRAINTS: readonly ProxylessConstraint[] = [
   },
 ];
 
+/** The constraints one client is held to: gRPC's common ones, then its own. */
+export function constraintsOf(client: ProxylessClientName): ProxylessConstraint[] {
+  return PROXYLESS_CONSTRAINTS.filter((c) => c.client === "grpc" || c.client === client);
+}
+
+/**
+ * The label reports look for (harness/report/summary-md.ts lists these per proxyless cell), so that a
+ * verdict on a gRPC client says which of the client's strictness rules the harness met for it.
+ */
+export const CLIENT_CONSTRAINTS_LABEL = "client constraints";
+
+/** An evidence item (harness/checks/types.ts Evidence): one JSONL line per constraint with its why; the excerpt lists them. */
+export function clientConstraintsEvidence(client: ProxylessClientName): {
+  label: string;
+  file: string;
+  content: ProxylessConstraint[];
+  excerpt: string;
+} {
+  const constraints = constraintsOf(client);
+  return {
+    label: CLIENT_CONSTRAINTS_LABEL,
+    file: "client-constraints.jsonl",
+    content: constraints,
+    excerpt: constraints.map((c) => `[${c.client}] ${c.constraint}`).join("\n"),
+  };
+}
+
 /** Throws unless the subscription is one gRPC clients speak; the message names the variant asked for. */
 export function checkProxylessXds(client: ProxylessClientName, xds: XdsClientConfig | undefined): string {
   if (!xds) throw new Error(`${client}: expected withXds(...) before start(), got none`);

@@ -1,6 +1,7 @@
 // Data plane adapters by the names used on the command line and in reports. Adding an implementation is
 // one adapter file plus one line here.
 import { projectPath } from "../util/paths.ts";
+import { findEnvoy } from "./envoy-binary.ts";
 import { CommandDataPlane } from "./command.ts";
 import { EnvoyContainer } from "./envoy-container.ts";
 import { EnvoyProcess } from "./envoy-process.ts";
@@ -13,10 +14,13 @@ export const DATA_PLANES: Record<string, () => DataPlaneBuilder> = {
   "envoy-container": () => new EnvoyContainer(),
   // Any proxy by command: XDSC_COMMAND_DATAPLANE names its definition (default: Envoy expressed that way).
   command: () =>
-    CommandDataPlane.fromFile(
-      process.env.XDSC_COMMAND_DATAPLANE ??
-        projectPath("fixtures", "dataplanes", "envoy-command.dataplane.yaml"),
-    ),
+    process.env.XDSC_COMMAND_DATAPLANE
+      ? CommandDataPlane.fromFile(process.env.XDSC_COMMAND_DATAPLANE)
+      : CommandDataPlane.fromFile(
+          projectPath("fixtures", "dataplanes", "envoy-command.dataplane.yaml"),
+        ).withVars({
+          envoyBin: findEnvoy(),
+        }),
   "grpc-js": () => new GrpcJsClient(),
   "grpc-go": () => new GrpcGoClient(),
 };

@@ -3,7 +3,7 @@ import { access, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunReport } from "../checks/types.ts";
-import { renderSummaryMarkdown } from "./summary-md.ts";
+import { CLIENT_CONSTRAINTS_EVIDENCE, renderSummaryMarkdown } from "./summary-md.ts";
 import { syntheticReport } from "./synthetic-report.ts";
 
 function section(md: string, heading: string): string {
@@ -79,5 +79,40 @@ describe("report/summary-md", () => {
     const partial = renderSummaryMarkdown({ info: { ...report.info, interrupted: true }, results: [] });
     expect(partial).to.contain("Partial report");
     expect(partial).to.contain("(0 results)");
+  });
+
+  it("lists the client constraints recorded for proxyless cells, once per cell", () => {
+    expect(md).not.to.contain("## Client constraints");
+    const constraints = {
+      label: CLIENT_CONSTRAINTS_EVIDENCE,
+      path: "evidence/reference--grpc-js--sotw-ads/smoke.config-acked/client-constraints.jsonl",
+      sha256: "0".repeat(64),
+      excerpt:
+        "[grpc] ADS with state-of-the-world streams only\n[grpc-js] bootstrap node has a locality (may be {})",
+    };
+    const result = (id: string) => ({
+      id,
+      suite: "smoke" as const,
+      title: id,
+      spec: "",
+      role: "both" as const,
+      cp: "reference",
+      dp: "grpc-js",
+      variant: "sotw-ads",
+      verdict: "pass" as const,
+      durationMs: 1,
+      startedAt: report.info.startedAt,
+      evidence: [constraints],
+    });
+    const proxyless = renderSummaryMarkdown({
+      info: report.info,
+      results: [result("smoke.config-acked"), result("smoke.rpcs-reach-endpoints")],
+    });
+    const listed = section(proxyless, "Client constraints");
+    expect(listed).to.contain(
+      "- **reference × grpc-js (sotw-ads)** ([why each applies](evidence/reference--grpc-js--sotw-ads/smoke.config-acked/client-constraints.jsonl)):",
+    );
+    expect(listed).to.contain("  - \\[grpc-js\\] bootstrap node has a locality (may be {})");
+    expect(listed.match(/\*\*reference × grpc-js/g)).to.have.length(1);
   });
 });

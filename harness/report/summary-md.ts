@@ -8,6 +8,12 @@ import { specUrl } from "./spec-url.ts";
 
 export const SUMMARY_FILE = "summary.md";
 
+/**
+ * Evidence label of a client's strictness rules (a check on a gRPC proxyless client adds one, see
+ * harness/dataplanes/proxyless.ts): listed once per cell, so a pass says which constraints applied.
+ */
+export const CLIENT_CONSTRAINTS_EVIDENCE = "client constraints";
+
 // C0 controls (ANSI colour codes from logs, bells) would garble the rendered page.
 function printable(text: string): string {
   return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, "");
@@ -49,6 +55,30 @@ function suiteTable(suite: string, results: CheckResult[], cells: Cell[]): strin
     lines.push(`| \`${id}\` ${mdText(title)} | ${marks.join(" | ")} |`);
   }
   return [...lines, ""];
+}
+
+/** Per cell, the client constraints its checks recorded (the first result that carries them). */
+function clientConstraints(results: CheckResult[], cells: Cell[]): string[] {
+  const lines: string[] = [];
+  for (const c of cells) {
+    const evidence = results
+      .filter((r) => cellKey(r) === c.key)
+      .flatMap((r) => r.evidence)
+      .find((e) => e.label === CLIENT_CONSTRAINTS_EVIDENCE);
+    if (!evidence) continue;
+    lines.push(`- **${mdText(c.label)}** (${link("why each applies", evidence.path)}):`);
+    for (const line of (evidence.excerpt ?? "").split("\n").filter(Boolean))
+      lines.push(`  - ${mdText(line)}`);
+  }
+  if (lines.length === 0) return [];
+  return [
+    "## Client constraints",
+    "",
+    "What these clients require beyond the xDS protocol; the harness generated resources and bootstraps that meet every entry.",
+    "",
+    ...lines,
+    "",
+  ];
 }
 
 function detail(r: CheckResult): string[] {
@@ -106,6 +136,7 @@ export function renderSummaryMarkdown(report: RunReport): string {
     );
   }
   lines.push("");
+  lines.push(...clientConstraints(results, cells));
   const suites = [...new Set(results.map((r) => r.suite))];
   for (const suite of suites)
     lines.push(

@@ -17,6 +17,7 @@ import { freePort } from "../util/free-port.ts";
 import type { ReferenceServer, ApplyResult, ReferenceServerOptions } from "../xds/server.ts";
 import { ReferenceControlPlane, StartedReferenceControlPlane } from "../controlplanes/reference.ts";
 import { GoControlPlane } from "../controlplanes/go-control-plane.ts";
+import { ExternalControlPlane, type ExternalControlPlaneOptions } from "../controlplanes/external.ts";
 import type { StartedControlPlane } from "../controlplanes/types.ts";
 import { resourceName } from "../proto/codec.ts";
 import { CLUSTER_TYPE_URL, LISTENER_TYPE_URL } from "../proto/type-urls.ts";
@@ -40,8 +41,19 @@ export interface StackOptions {
   initialFetchTimeoutMs?: number;
 }
 
+/** Where the control plane named "external" listens; set by `xdsc certify --external-xds/--external-adapter`. */
+let externalControlPlane: ExternalControlPlaneOptions | undefined;
+
+/**
+ * Points the control plane named "external" at a running implementation of the adapter API, for every
+ * stack started afterwards (each connects its own adapter client); undefined forgets it.
+ */
+export function useExternalControlPlane(opts: ExternalControlPlaneOptions | undefined): void {
+  externalControlPlane = opts;
+}
+
 /** Starts a control plane by name; the reference one takes the policy and faults. */
-async function startControlPlane(
+export async function startControlPlane(
   name: string,
   server: ReferenceServerOptions,
   variant: Variant,
@@ -56,7 +68,16 @@ async function startControlPlane(
       `control plane "${name}": has no ordering policies or fault modes (reference server only)`,
     );
   if (name === "go-control-plane") return new GoControlPlane().start();
-  throw new Error(`control plane "${name}": unknown to the harness (known: reference, go-control-plane)`);
+  if (name === "external") {
+    if (!externalControlPlane)
+      throw new Error(
+        `control plane "external": expected its addresses (--external-xds HOST:PORT --external-adapter HOST:PORT), got none`,
+      );
+    return new ExternalControlPlane(externalControlPlane).start();
+  }
+  throw new Error(
+    `control plane "${name}": unknown to the harness (known: reference, go-control-plane, external)`,
+  );
 }
 
 function changedTypes(before: Map<string, string>, after: JsonObject[]): Set<string> {

@@ -401,7 +401,9 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
       };
     }
     return (call: grpc.ServerDuplexStream<unknown, unknown>) => {
-      const end = () => call.end();
+      // Deferred: ending inside the message handler makes grpc-js park the status while it still
+      // processes the message, and the client never sees the stream end.
+      const end = () => setImmediate(() => call.end());
       const stream =
         m.kind === "delta"
           ? new DeltaStream(this.host(), info(), (r: DeltaDiscoveryResponse) => call.write(r), end)

@@ -1,6 +1,7 @@
 import { defineCheck, fail, pass } from "../../harness/checks/define.ts";
 import { ALL_SMOKE_TYPES } from "./types.ts";
 import { PROXYLESS } from "../../harness/dataplanes/registry.ts";
+import { clientConstraintsEvidence, type ProxylessClientName } from "../../harness/dataplanes/proxyless.ts";
 
 export const smokeConfigAcked = defineCheck({
   id: "smoke.config-acked",
@@ -19,6 +20,9 @@ export const smokeConfigAcked = defineCheck({
     },
   ],
   async run(ctx) {
+    // The report says which client strictness rules the harness met (PROXYLESS_CONSTRAINTS).
+    if (PROXYLESS.has(ctx.cell.dp))
+      ctx.addEvidence(clientConstraintsEvidence(ctx.cell.dp as ProxylessClientName));
     const { stack, fixture } = await ctx.startScenario(undefined, { waitReady: false });
     for (const typeUrl of ALL_SMOKE_TYPES) {
       ctx.phase(`waiting for ACK of ${typeUrl.split(".").pop()} ${fixture.version}`);

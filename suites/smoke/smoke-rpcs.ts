@@ -1,5 +1,9 @@
 import { defineCheck, fail, pass } from "../../harness/checks/define.ts";
-import type { StartedProxylessClient } from "../../harness/dataplanes/proxyless.ts";
+import {
+  clientConstraintsEvidence,
+  type ProxylessClientName,
+  type StartedProxylessClient,
+} from "../../harness/dataplanes/proxyless.ts";
 import { summarize } from "../../harness/traffic/load-driver.ts";
 
 export const smokeRpcs = defineCheck({
@@ -18,6 +22,7 @@ export const smokeRpcs = defineCheck({
     },
   ],
   async run(ctx) {
+    ctx.addEvidence(clientConstraintsEvidence(ctx.cell.dp as ProxylessClientName));
     const { stack } = await ctx.startScenario();
     const client = stack.dataPlane as StartedProxylessClient;
     ctx.phase("sending 40 RPCs");

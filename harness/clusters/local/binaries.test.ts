@@ -14,6 +14,13 @@ describe("local provider: build output, kube-proxy config, mode support", () => 
     expect(() => parseBuildOutput("KUBE_VERSION=v1\n")).to.throw(/expected a KUBE_APISERVER=<path> line/);
   });
 
+  it("reads whether the script reused its cache (KUBE_CACHE=hit|built)", () => {
+    const out = "KUBE_VERSION=v1\nKUBE_APISERVER=/a\nKUBE_PROXY=/p\nETCD=/e\n";
+    expect(parseBuildOutput(`${out}KUBE_CACHE=hit\n`).cache).to.equal("hit");
+    expect(parseBuildOutput(`${out}KUBE_CACHE=built\n`).cache).to.equal("built");
+    expect(() => parseBuildOutput(`${out}KUBE_CACHE=maybe\n`)).to.throw(/expected KUBE_CACHE=hit\|built/);
+  });
+
   it("configures kube-proxy for the mode, with loopback-only ports and the kernel's conntrack left alone", () => {
     const config = kubeProxyConfig({ mode: "nftables", nodeName: "n1", clusterCidr: "10.244.0.0/24" }, "/k");
     expect(config).to.deep.include({

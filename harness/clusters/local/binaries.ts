@@ -13,6 +13,11 @@ export interface KubeBinaries {
   kubeApiserver: string;
   kubeProxy: string;
   etcd: string;
+  /**
+   * Where the binaries came from: `hit` = build-kube.sh reused its cache, `built` = it compiled them on
+   * this call, `env` = KUBE_APISERVER/KUBE_PROXY/ETCD named them. Absent when unknown.
+   */
+  cache?: "hit" | "built" | "env";
 }
 
 /** A cold build takes tens of minutes on 2 cores (harness/clusters/README.md has the measured figure). */
@@ -32,11 +37,15 @@ export function parseBuildOutput(stdout: string): KubeBinaries {
       );
     return value;
   };
+  const cache = vars.get("KUBE_CACHE");
+  if (cache !== undefined && cache !== "hit" && cache !== "built")
+    throw new Error(`build-kube.sh output: expected KUBE_CACHE=hit|built, got KUBE_CACHE=${cache}`);
   return {
     kubeVersion: need("KUBE_VERSION"),
     kubeApiserver: need("KUBE_APISERVER"),
     kubeProxy: need("KUBE_PROXY"),
     etcd: need("ETCD"),
+    ...(cache ? { cache } : {}),
   };
 }
 
@@ -50,6 +59,7 @@ export async function kubeBinaries(env: NodeJS.ProcessEnv = process.env): Promis
       kubeApiserver: env.KUBE_APISERVER,
       kubeProxy: env.KUBE_PROXY,
       etcd: env.ETCD,
+      cache: "env",
     };
   }
   const script = projectPath("scripts", "build-kube.sh");

@@ -8,7 +8,7 @@
 //              so kube-proxy's DNAT and its conntrack see both directions.
 //   pod ns     eth0 with 10.244.0.<n>/32, default route via 169.254.1.1 (answered by the node's ARP).
 //   ClusterIPs 10.96.0.0/16 (SERVICE_CIDR), programmed by kube-proxy in the node namespace only.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -37,6 +37,7 @@ export class LocalCluster {
   private proxyMode: ProxyMode = "iptables";
   private binaries?: KubeBinaries;
   private readyTimeoutMs = 90_000;
+  private stateDir?: string;
 
   withProxyMode(mode: ProxyMode): this {
     this.proxyMode = mode;
@@ -55,6 +56,15 @@ export class LocalCluster {
     return this;
   }
 
+  /**
+   * Keep state, PKI, kubeconfig and component logs in dir (created if missing, must be empty) and leave
+   * it after stop(), instead of a temp dir that is removed.
+   */
+  withStateDir(dir: string): this {
+    this.stateDir = dir;
+    return this;
+  }
+
   async start(): Promise<StartedLocalCluster> {
     const missing = await missingTools();
     if (missing.length > 0) {
@@ -64,9 +74,10 @@ export class LocalCluster {
     }
     const bins = this.binaries ?? (await kubeBinaries());
     const runId = randomBytes(3).toString("hex");
-    const dir = mkdtempSync(join(tmpdir(), `xdsc-kube-${runId}-`));
-    getReaper().register({ kind: "dir", value: dir });
-    const cluster = new StartedLocalCluster(runId, dir, bins, this.proxyMode);
+    const keepDir = this.stateDir !== undefined;
+    const dir = keepDir ? ownStateDir(this.stateDir!) : mkdtempSync(join(tmpdir(), `xdsc-kube-${runId}-`));
+    if (!keepDir) getReaper().register({ kind: "dir", value: dir });
+    const cluster = new StartedLocalCluster(runId, dir, bins, this.proxyMode, keepDir);
     try {
       await cluster.boot(this.readyTimeoutMs);
     } catch (error) {
@@ -75,6 +86,14 @@ export class LocalCluster {
     }
     return cluster;
   }
+}
+
+function ownStateDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const entries = readdirSync(dir);
+  if (entries.length > 0)
+    throw new Error(`state dir ${dir}: expected an empty directory, got ${entries.slice(0, 5).join(", ")}`);
+  return dir;
 }
 
 export class StartedLocalCluster implements StartedCluster {
@@ -97,6 +116,7 @@ export class StartedLocalCluster implements StartedCluster {
     readonly dir: string,
     readonly binaries: KubeBinaries,
     private mode: ProxyMode,
+    private readonly keepDir = false,
   ) {
     this.nodeNs = `xdsc-${name}-node`;
     this.nodeName = `xdsc-${name}-node`;
@@ -289,8 +309,10 @@ export class StartedLocalCluster implements StartedCluster {
     await attempt(async () => this.apiBridge?.stop());
     for (const ns of [...this.namespaces].reverse()) await attempt(() => deleteNetns(ns));
     await attempt(async () => this.controlPlane?.stop());
-    rmSync(this.dir, { recursive: true, force: true });
-    getReaper().unregister({ kind: "dir", value: this.dir });
+    if (!this.keepDir) {
+      rmSync(this.dir, { recursive: true, force: true });
+      getReaper().unregister({ kind: "dir", value: this.dir });
+    }
     this.unregisterCleanup();
     if (errors.length > 0)
       throw new Error(`local cluster ${this.name}: teardown errors: ${errors.map(String).join("; ")}`);

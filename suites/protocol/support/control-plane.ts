@@ -3,11 +3,11 @@
 // scripted Subscriber connected to the tap so the transcript records every message. CheckContext has no
 // public cleanup hook, so the handle is AsyncDisposable: use it with `await using`; disposal adds the
 // transcript (and an external CP's log) to the check's evidence before stopping everything.
+import { startControlPlane as startNamedControlPlane } from "../../../harness/scenario/stack.ts";
 import { randomBytes } from "node:crypto";
 import type { CheckContext } from "../../../harness/checks/context.ts";
 import { fail } from "../../../harness/checks/define.ts";
 import type { Verdict } from "../../../harness/checks/types.ts";
-import { GoControlPlane } from "../../../harness/controlplanes/go-control-plane.ts";
 import {
   ReferenceControlPlane,
   StartedReferenceControlPlane,
@@ -53,10 +53,8 @@ async function startCellControlPlane(
     throw new Error(
       `twin "${ctx.twin.name}": expected the reference control plane (twins are its fault modes), got "${name}"`,
     );
-  if (name === "go-control-plane") return new GoControlPlane().start();
-  throw new Error(
-    `control plane "${name}": unknown to the protocol suite (known: reference, go-control-plane)`,
-  );
+  // Any other control plane the harness knows (go-control-plane, external through the adapter API).
+  return startNamedControlPlane(name, {}, ctx.cell.variant);
 }
 
 export async function startControlPlane(
