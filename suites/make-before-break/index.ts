@@ -3,6 +3,7 @@
 import type { CheckDefinition } from "../../harness/checks/define.ts";
 import { addClusterSwitch } from "./add-cluster-switch.ts";
 import { addListener } from "./add-listener.ts";
+import { clusterUpdateUnderLoad } from "./cluster-update-under-load.ts";
 import { removeOldCluster } from "./remove-old-cluster.ts";
 import { replaceFilterChain } from "./replace-filter-chain.ts";
 import { rotateEndpoints } from "./rotate-endpoints.ts";
@@ -15,4 +16,5 @@ export const MAKE_BEFORE_BREAK_CHECKS: CheckDefinition[] = [
   removeOldCluster,
   replaceFilterChain,
   addListener,
+  clusterUpdateUnderLoad,
 ];

@@ -2,6 +2,8 @@
 // change under load, per-request vs per-connection splits. Each check declares α, tolerance and power.
 import type { CheckDefinition } from "../../harness/checks/define.ts";
 import { endpointWeights } from "./endpoint-weights.ts";
+import { grpcWeightZeroCluster } from "./grpc-weight-zero-cluster.ts";
+import { grpcWeightedClusters } from "./grpc-weighted-clusters.ts";
 import { localityWeights } from "./locality-weights.ts";
 import { perRequestOneConnection } from "./per-request-one-connection.ts";
 import { tcpPerConnection } from "./tcp-per-connection.ts";
@@ -25,4 +27,6 @@ export const TRAFFIC_SPLIT_CHECKS: CheckDefinition[] = [
   weightChangeAfterAck,
   perRequestOneConnection,
   tcpPerConnection,
+  grpcWeightedClusters,
+  grpcWeightZeroCluster,
 ];
