@@ -89,6 +89,8 @@ async function runWait(
   switch (event.event) {
     case "ack":
       await stack.waitForAcked(event.version || current, timeoutMs);
+      // An ACK is not readiness: Envoy may still be initialising its listeners (not LIVE yet).
+      await stack.dataPlane?.waitForReady({ timeoutMs });
       return;
     case "nack":
       await stack.tap.waitFor(

@@ -401,9 +401,14 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
       };
     }
     return (call: grpc.ServerDuplexStream<unknown, unknown>) => {
-      // Deferred: ending inside the message handler makes grpc-js park the status while it still
+      // The server ending a stream (a fault): it serves nothing more at once, and the call itself ends
+      // once the message handler returned — ending inside it makes grpc-js park the status while it still
       // processes the message, and the client never sees the stream end.
-      const end = () => setImmediate(() => call.end());
+      // (`close` is defined below; `end` only runs once messages flow, after it exists.)
+      const end = () => {
+        close("ended by the server");
+        setImmediate(() => call.end());
+      };
       const stream =
         m.kind === "delta"
           ? new DeltaStream(this.host(), info(), (r: DeltaDiscoveryResponse) => call.write(r), end)
