@@ -21,9 +21,7 @@ interface Watch {
   inflight: Map<string, Map<string, string | undefined>>;
 }
 
-export class DeltaStream extends XdsStream {
-  private readonly watchesByType = new Map<string, Watch>();
-
+export class DeltaStream extends XdsStream<Watch> {
   constructor(
     host: StreamHost,
     info: StreamInfo,
@@ -31,19 +29,6 @@ export class DeltaStream extends XdsStream {
     private readonly end: () => void,
   ) {
     super(host, info);
-  }
-
-  watches(typeUrl: string): boolean {
-    return this.watchesByType.has(typeUrl);
-  }
-
-  watchedTypes(): string[] {
-    return [...this.watchesByType.keys()];
-  }
-
-  subscribes(typeUrl: string, name: string): boolean {
-    const w = this.watchesByType.get(typeUrl);
-    return !!w && (w.wildcard || w.subscribed.has(name));
   }
 
   wouldSend(typeUrl: string): boolean {

@@ -19,8 +19,7 @@ interface Watch {
   lastAckedNonce?: string;
 }
 
-export class SotwStream extends XdsStream {
-  private readonly watchesByType = new Map<string, Watch>();
+export class SotwStream extends XdsStream<Watch> {
   /** The last response per type as sent, for faults that rewrite relative to it. */
   private readonly lastResponse = new Map<string, DiscoveryResponse>();
 
@@ -31,19 +30,6 @@ export class SotwStream extends XdsStream {
     private readonly end: () => void,
   ) {
     super(host, info);
-  }
-
-  watches(typeUrl: string): boolean {
-    return this.watchesByType.has(typeUrl);
-  }
-
-  watchedTypes(): string[] {
-    return [...this.watchesByType.keys()];
-  }
-
-  subscribes(typeUrl: string, name: string): boolean {
-    const w = this.watchesByType.get(typeUrl);
-    return !!w && (w.wildcard || w.subscribed.has(name));
   }
 
   wouldSend(typeUrl: string): boolean {
@@ -135,20 +121,12 @@ export class SotwStream extends XdsStream {
 
   push(typeUrl: string, force = false): string | undefined {
     const watch = this.watchesByType.get(typeUrl);
-    const state = this.host.stateFor(this.nodeId)?.get(typeUrl);
-    if (!watch || !state) return undefined;
-    const wildcard = watch.wildcard || this.faulty("ignoreResourceNames");
-    const entries: Entry[] = wildcard
-      ? [...state.entries.values()]
-      : [...watch.subscribed].flatMap((n) => (state.entries.has(n) ? [state.entries.get(n)!] : []));
-    if (entries.length === 0 && !wildcard && !allResourcesRequiredInSotW(typeUrl)) return undefined;
-    const digest = entries
-      .map((e) => `${e.name}@${e.hash}`)
-      .sort()
-      .join(",");
+    const plan = this.plan(typeUrl);
+    if (!watch || !plan) return undefined;
+    const { entries, digest, version } = plan;
     if (!force && watch.lastSent?.digest === digest) return undefined;
     let resp: DiscoveryResponse | undefined = {
-      versionInfo: state.version,
+      versionInfo: version,
       resources: entries.map((e) => e.any),
       typeUrl,
       nonce: this.host.nextNonce(),

@@ -20,7 +20,15 @@ export interface StreamHost {
   onNodeKnown(stream: XdsStream): void;
 }
 
-export abstract class XdsStream {
+/** What every watch of a type knows: the names subscribed, or everything. */
+export interface WatchBase {
+  wildcard: boolean;
+  subscribed: Set<string>;
+}
+
+export abstract class XdsStream<W extends WatchBase = WatchBase> {
+  protected readonly watchesByType = new Map<string, W>();
+
   nodeId = "";
   node?: Node;
   protected sent = 0;
@@ -38,12 +46,19 @@ export abstract class XdsStream {
 
   /** Serve the current state of `typeUrl` if this stream watches it; returns the nonce if it sent. */
   abstract push(typeUrl: string): string | undefined;
-  abstract watches(typeUrl: string): boolean;
+  watches(typeUrl: string): boolean {
+    return this.watchesByType.has(typeUrl);
+  }
   /** Whether push(typeUrl) would send something now. */
   abstract wouldSend(typeUrl: string): boolean;
-  abstract watchedTypes(): string[];
+  watchedTypes(): string[] {
+    return [...this.watchesByType.keys()];
+  }
   /** Whether the client asked for this resource (by name or by wildcard). */
-  abstract subscribes(typeUrl: string, name: string): boolean;
+  subscribes(typeUrl: string, name: string): boolean {
+    const w = this.watchesByType.get(typeUrl);
+    return !!w && (w.wildcard || w.subscribed.has(name));
+  }
 
   /** Nothing in flight and nothing owed: every response answered, every watched type up to date. */
   quiescent(): boolean {
