@@ -3,6 +3,7 @@
 // validators. @bufbuild/protobuf's fromJson is the final authority, but its errors carry no path.
 import { ScalarType, type DescField, type DescMessage, type DescEnum } from "@bufbuild/protobuf";
 import { registry } from "./schemas.ts";
+import { distance } from "../util/edit-distance.ts";
 
 export interface PathError {
   path: string;
@@ -230,18 +231,4 @@ function suggest(key: string, names: string[]): string {
     if (d < bestDist) [best, bestDist] = [n, d];
   }
   return best ? ` (did you mean "${best}"?)` : "";
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
 }

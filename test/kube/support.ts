@@ -1,11 +1,10 @@
 // Helpers for the local-cluster end-to-end test: availability, root-namespace rule snapshot, a plain
 // HTTP client (one connection per request, so kube-proxy and Envoy pick an endpoint every time) and a
-// wait for the reference server's ACK events.
+// wait for the reference server's ACK events (harness/xds/wait-for-acks.ts).
 import http from "node:http";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { ReferenceServer } from "../../harness/xds/server.ts";
-import type { RequestEvent } from "../../harness/xds/events.ts";
+export { waitForAcks } from "../../harness/xds/wait-for-acks.ts";
 import { missingTools } from "../../harness/clusters/local/netns.ts";
 
 const run = promisify(execFile);
@@ -93,44 +92,4 @@ export async function sendRequests(
     tally[backend] = (tally[backend] ?? 0) + 1;
   }
   return tally;
-}
-
-/** Resolves when the node has ACKed version of every type (listen before starting the data plane). */
-export function waitForAcks(
-  server: ReferenceServer,
-  nodeId: string,
-  typeUrls: string[],
-  version: string,
-  timeoutMs: number,
-): Promise<void> {
-  const pending = new Set(typeUrls);
-  const seen: string[] = [];
-  return new Promise<void>((resolve, reject) => {
-    const onRequest = (e: RequestEvent) => {
-      if (e.nodeId !== nodeId) return;
-      seen.push(`${e.typeUrl.split(".").pop()} ${e.classification} v${e.versionInfo}`);
-      if (e.classification === "ack" && e.versionInfo === version) pending.delete(e.typeUrl);
-      if (e.classification === "nack")
-        finish(
-          new Error(`xDS ${e.typeUrl}: expected ACK of v${version}, got NACK: ${e.errorDetail?.message}`),
-        );
-      if (pending.size === 0) finish();
-    };
-    const timer = setTimeout(
-      () =>
-        finish(
-          new Error(
-            `xDS ACKs of v${version} for ${[...pending].join(", ")}: not seen after ${timeoutMs}ms; seen ${seen.slice(-8).join("; ") || "no request"}`,
-          ),
-        ),
-      timeoutMs,
-    );
-    const finish = (error?: Error) => {
-      clearTimeout(timer);
-      server.off("request", onRequest);
-      if (error) reject(error);
-      else resolve();
-    };
-    server.on("request", onRequest);
-  });
 }

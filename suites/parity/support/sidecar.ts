@@ -4,6 +4,7 @@
 // Service CIDR to Envoy's outbound listener, as Istio's istio-iptables does (ISTIO_OUTPUT →
 // ISTIO_REDIRECT → REDIRECT --to-ports 15001). Istio excludes the sidecar's own traffic by its uid (1337);
 // here only the Service CIDR is redirected, and Envoy dials pod IPs only, which is equivalent.
+import { waitForAcks } from "../../../harness/xds/wait-for-acks.ts";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LocalPod, StartedLocalCluster } from "../../../harness/clusters/local/local-cluster.ts";
@@ -125,46 +126,4 @@ export class Sidecar {
     await this.envoy?.stop({ graceMs: 2000 });
     await this.server?.stop();
   }
-}
-
-/** Resolves when the node has ACKed `version` of every type (listen before the data plane starts). */
-function waitForAcks(
-  server: ReferenceServer,
-  nodeId: string,
-  typeUrls: string[],
-  version: string,
-  timeoutMs: number,
-): Promise<void> {
-  const pending = new Set(typeUrls);
-  const seen: string[] = [];
-  return new Promise<void>((resolve, reject) => {
-    const onRequest = (e: RequestEvent) => {
-      if (e.nodeId !== nodeId) return;
-      seen.push(`${e.typeUrl.split(".").pop()} ${e.classification} v${e.versionInfo}`);
-      if (e.classification === "ack" && e.versionInfo === version) pending.delete(e.typeUrl);
-      if (e.classification === "nack")
-        finish(
-          new Error(
-            `sidecar xDS ${e.typeUrl}: expected ACK of v${version}, got NACK: ${e.errorDetail?.message}`,
-          ),
-        );
-      else if (pending.size === 0) finish();
-    };
-    const timer = setTimeout(
-      () =>
-        finish(
-          new Error(
-            `sidecar xDS ACKs of v${version} for ${[...pending].join(", ")}: not seen after ${timeoutMs}ms; seen ${seen.slice(-8).join("; ") || "no request"}`,
-          ),
-        ),
-      timeoutMs,
-    );
-    const finish = (error?: Error) => {
-      clearTimeout(timer);
-      server.off("request", onRequest);
-      if (error) reject(error);
-      else resolve();
-    };
-    server.on("request", onRequest);
-  });
 }
