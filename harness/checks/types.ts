@@ -59,6 +59,8 @@ export interface RunInfo {
   /** True when the run was interrupted (SIGINT) and the report is partial. */
   interrupted?: boolean;
   cells: { cp: Implementation; dp: Implementation; variant?: string }[];
+  /** Cells of the requested matrix left out because an implementation does not speak their variant. */
+  notApplicable?: { cp: string; dp: string; variant: string; reason: string }[];
   environment: Record<string, string>;
 }
 

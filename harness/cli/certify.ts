@@ -50,10 +50,17 @@ export async function certify(o: CertifyOptions): Promise<number> {
   const matrix: Cell[] = o.controlPlanes.flatMap((cp) =>
     o.dataPlanes.flatMap((dp) => o.variants.map((variant) => ({ cp, dp, variant }))),
   );
-  // A cell whose implementations cannot speak its variant (e.g. grpc-js × delta) is not part of the matrix.
+  // A cell whose implementations cannot speak its variant (e.g. grpc-js × delta, or an external CP whose
+  // GetInfo does not list the variant's features) is not part of the matrix; the report lists it.
+  const external = matrix.some((c) => c.cp === "external") ? await describeExternal(o.external) : undefined;
+  const notApplicable: NonNullable<RunInfo["notApplicable"]> = [];
   const cells = matrix.filter((c) => {
-    const why = cellUnsupported(c);
-    if (why) process.stderr.write(`not applicable: ${c.cp} × ${c.dp} (${variantName(c.variant)}): ${why}\n`);
+    const why =
+      cellUnsupported(c) ?? (c.cp === "external" ? externalUnsupported(external, c.variant) : undefined);
+    if (why) {
+      process.stderr.write(`not applicable: ${c.cp} × ${c.dp} (${variantName(c.variant)}): ${why}\n`);
+      notApplicable.push({ cp: c.cp, dp: c.dp, variant: variantName(c.variant), reason: why });
+    }
     return !why;
   });
   const checks = o.suiteNames.flatMap((s) => o.suites[s]);
@@ -63,7 +70,8 @@ export async function certify(o: CertifyOptions): Promise<number> {
     runId: run.runId,
     toolVersion: o.toolVersion,
     startedAt: new Date().toISOString(),
-    cells: await describeCells(cells, o.external),
+    cells: await describeCells(cells, external?.label ?? ""),
+    ...(notApplicable.length ? { notApplicable } : {}),
     environment: await environment(),
   };
   const results: CheckResult[] = [];
@@ -161,30 +169,53 @@ function emptySuite(suite: SuiteName, cell: Cell): CheckResult {
   );
 }
 
-async function describeCells(
-  cells: Cell[],
-  external: ExternalControlPlaneOptions | undefined,
-): Promise<RunInfo["cells"]> {
-  const externalVersion = cells.some((c) => c.cp === "external") ? await describeExternal(external) : "";
+async function describeCells(cells: Cell[], externalLabel: string): Promise<RunInfo["cells"]> {
   return Promise.all(
     cells.map(async (c) => ({
-      cp: { name: c.cp, version: c.cp === "external" ? externalVersion : await implementationVersion(c.cp) },
+      cp: { name: c.cp, version: c.cp === "external" ? externalLabel : await implementationVersion(c.cp) },
       dp: { name: c.dp, version: await implementationVersion(c.dp) },
       variant: variantName(c.variant),
     })),
   );
 }
 
-/** What the external control plane says it is (GetInfo name and version), for the report's cells. */
-async function describeExternal(external: ExternalControlPlaneOptions | undefined): Promise<string> {
-  if (!external) return "unknown (no --external-adapter)";
+interface ExternalDescription {
+  /** GetInfo name and version, for the report's cells (or why it is unknown). */
+  label: string;
+  /** GetInfo features; undefined when the CP could not be asked or listed none (every variant is tried). */
+  features?: readonly string[];
+}
+
+/** What the external control plane says it is and speaks (GetInfo). */
+async function describeExternal(
+  external: ExternalControlPlaneOptions | undefined,
+): Promise<ExternalDescription> {
+  if (!external) return { label: "unknown (no --external-adapter)" };
   try {
     const cp = await connectExternal(external);
     await cp.stop();
-    return `${cp.name} ${cp.version}`;
+    return { label: `${cp.name} ${cp.version}`, features: cp.features.length ? cp.features : undefined };
   } catch (e) {
-    return `unreachable: ${(e as Error).message}`;
+    return { label: `unreachable: ${(e as Error).message}` };
   }
+}
+
+/**
+ * An external CP that lists features in GetInfo is certified on the variants it declares: a variant
+ * needing a feature it does not list (e.g. `delta`) is not applicable, and the report says so.
+ */
+export function externalUnsupported(
+  external: ExternalDescription | undefined,
+  variant: Variant,
+): string | undefined {
+  const features = external?.features;
+  if (!features) return undefined;
+  const needed =
+    variant.mode === "rest" || variant.mode === "file" ? [variant.mode] : [variant.transport, variant.mode];
+  const lacking = needed.filter((f) => !features.includes(f));
+  return lacking.length
+    ? `control plane "external" (${external.label}) does not list ${lacking.map((f) => `"${f}"`).join(", ")} in its GetInfo features [${features.join(", ")}]`
+    : undefined;
 }
 
 async function environment(): Promise<Record<string, string>> {

@@ -35,6 +35,21 @@ describe("report/summary-md", () => {
     expect(md).not.to.contain("Partial report");
   });
 
+  it("lists the requested cells that are not applicable, with the reason", () => {
+    expect(md).not.to.contain("not applicable (left out)");
+    const withGaps = renderSummaryMarkdown({
+      ...report,
+      info: {
+        ...report.info,
+        notApplicable: [
+          { cp: "reference", dp: "grpc-js", variant: "delta-ads", reason: "speaks SotW over ADS only" },
+        ],
+      },
+    });
+    expect(withGaps).to.contain("Cells of the requested matrix that are not applicable (left out):");
+    expect(withGaps).to.contain("- reference × grpc-js (delta-ads): speaks SotW over ADS only");
+  });
+
   it("has one table per suite, rows checks and columns cells", () => {
     const ordering = section(md, "ordering");
     expect(ordering).to.contain(

@@ -136,6 +136,12 @@ export function renderSummaryMarkdown(report: RunReport): string {
     );
   }
   lines.push("");
+  if (info.notApplicable?.length) {
+    lines.push("Cells of the requested matrix that are not applicable (left out):", "");
+    for (const n of info.notApplicable)
+      lines.push(`- ${mdText(`${n.cp} × ${n.dp} (${n.variant})`)}: ${mdText(n.reason)}`);
+    lines.push("");
+  }
   lines.push(...clientConstraints(results, cells));
   const suites = [...new Set(results.map((r) => r.suite))];
   for (const suite of suites)

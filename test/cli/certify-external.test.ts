@@ -47,6 +47,36 @@ describe("xdsc certify --cp external", function () {
     }
   });
 
+  it("leaves out the variants whose features GetInfo does not list, and the report says why", async () => {
+    const server = await new ReferenceServer().start();
+    const impl = referenceAdapter(server);
+    const adapter = await startAdapterServer({
+      ...impl,
+      info: { ...impl.info, features: ["sotw", "ads"] },
+    }).catch(async (e: Error) => {
+      await server.stop();
+      throw e;
+    });
+    try {
+      const out = join(dir, "run");
+      const r = await xdsc([
+        "certify",
+        ...["--cp", "external", "--dp", "envoy", "--suite", "smoke", "--variant", "sotw-ads,delta-ads"],
+        ...["--external-xds", server.address, "--external-adapter", adapter.address, "--out", out],
+      ]);
+      expect(r.code, r.stderr).to.equal(0);
+      const cert = parseYaml(readFileSync(join(out, "certification.yaml"), "utf8"));
+      expect(cert.results.map((x: { variant: string }) => x.variant)).to.deep.equal(["sotw-ads", "sotw-ads"]);
+      const summary = readFileSync(join(out, "summary.md"), "utf8");
+      expect(summary).to.contain(
+        `- external × envoy (delta-ads): control plane "external" (${REFERENCE_NAME} ${impl.info.version}) does not list "delta" in its GetInfo features \\[sotw, ads\\]`,
+      );
+    } finally {
+      await adapter.stop();
+      await server.stop();
+    }
+  });
+
   it("without addresses, reports the external cells skipped with the flags that are missing", async () => {
     const out = join(dir, "run");
     const r = await xdsc([
