@@ -5,6 +5,8 @@ import type { ExpectStep, Fixture, Predicate, Step } from "../fixtures/types.ts"
 import { runConstantRate, summarize, type TrafficRecord } from "../traffic/load-driver.ts";
 import type { Stack } from "./stack.ts";
 import type { TranscriptEntry } from "../tap/transcript.ts";
+import type { JsonObject } from "../proto/codec.ts";
+import { CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL } from "../proto/type-urls.ts";
 
 export interface ExpectationResult {
   line: number;
@@ -33,6 +35,7 @@ export async function runTimeline(
   let window: Promise<TrafficRecord[]>[] = [];
   const expectations: ExpectationResult[] = [];
   let version = fixture.version;
+  let state: readonly JsonObject[] = [];
   let transcriptFrom = 0;
   for (const step of fixture.timeline) {
     opts.signal?.throwIfAborted();
@@ -41,13 +44,11 @@ export async function runTimeline(
       case "apply":
       case "remove":
         version = step.version;
-        await stack.apply(
-          step.version,
-          step.state.map((r) => r.json),
-        );
+        state = step.state.map((r) => r.json);
+        await stack.apply(step.version, [...state]);
         break;
       case "wait":
-        await runWait(stack, step.event, step.timeoutMs, version);
+        await runWait(stack, step.event, step.timeoutMs, version, state);
         break;
       case "traffic": {
         const run = runConstantRate({
@@ -85,6 +86,7 @@ async function runWait(
   event: Extract<Step, { kind: "wait" }>["event"],
   timeoutMs: number,
   current: string,
+  state: readonly JsonObject[],
 ) {
   switch (event.event) {
     case "ack":
@@ -106,11 +108,34 @@ async function runWait(
       if (event.observeMs > 0) await new Promise((r) => setTimeout(r, event.observeMs));
       return;
     case "cluster-warm":
-      await stack.dp.admin.waitForClusterEndpoints(event.cluster, 1, { timeoutMs });
+      await stack.dp.admin.waitForClusterEndpoints(
+        event.cluster,
+        expectedEndpoints(state, event.cluster) ?? 1,
+        {
+          timeoutMs,
+        },
+      );
       return;
     case "listener-ready":
       await stack.dp.listenerAddress(event.listener, { timeoutMs });
   }
+}
+
+/**
+ * How many endpoints the applied state gives a cluster: its ClusterLoadAssignment (EDS, by service_name
+ * or cluster name) or its inline load_assignment. Undefined when the state does not say (then a warm
+ * cluster is one with an endpoint).
+ */
+export function expectedEndpoints(state: readonly JsonObject[], cluster: string): number | undefined {
+  const c = state.find((r) => r["@type"] === CLUSTER_TYPE_URL && r.name === cluster);
+  const eds = c?.eds_cluster_config as JsonObject | undefined;
+  const serviceName = typeof eds?.service_name === "string" && eds.service_name ? eds.service_name : cluster;
+  const cla =
+    (c?.load_assignment as JsonObject | undefined) ??
+    state.find((r) => r["@type"] === ENDPOINT_TYPE_URL && r.cluster_name === serviceName);
+  if (!cla) return undefined;
+  const localities = (cla.endpoints ?? []) as JsonObject[];
+  return localities.reduce((n, l) => n + ((l.lb_endpoints ?? []) as unknown[]).length, 0);
 }
 
 function describe(step: Step): string {
