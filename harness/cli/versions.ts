@@ -3,6 +3,8 @@
 import { readFileSync } from "node:fs";
 import { envoyVersion, findEnvoy } from "../dataplanes/envoy-binary.ts";
 import { REFERENCE_VERSION } from "../controlplanes/reference.ts";
+import { CommandDataPlane } from "../dataplanes/command.ts";
+import { DATA_PLANES } from "../dataplanes/registry.ts";
 import { projectPath } from "../util/paths.ts";
 
 function goModVersion(dir: string, module: string): string {
@@ -30,8 +32,14 @@ export async function implementationVersion(name: string): Promise<string> {
   switch (name) {
     case "envoy":
     case "envoy-container":
-    case "command":
       return envoyVersion(findEnvoy()).catch(() => "unknown");
+    case "command": {
+      // The proxy the command definition names (XDSC_COMMAND_DATAPLANE, default: Envoy by command).
+      const dp = DATA_PLANES.command!();
+      return dp instanceof CommandDataPlane
+        ? dp.describe().catch((e: Error) => `unknown (${e.message})`)
+        : "unknown";
+    }
     case "reference":
       return REFERENCE_VERSION;
     case "go-control-plane":

@@ -117,6 +117,20 @@ describe("command data plane", () => {
     });
   });
 
+  it("describes itself for reports without starting: name and the version its definition gives", async () => {
+    expect(await CommandDataPlane.fromDefinition(fakeDefinition(), dir).describe()).to.equal(
+      "fake-proxy 0.0.1",
+    );
+    const byCommand = fakeDefinition({
+      version: {
+        command: [process.execPath, "-e", "console.log('fake-proxy v${var.v}')"],
+        pattern: "v(\\S+)",
+      },
+      variants: { "sotw-ads": { v: "2.3.4" } },
+    });
+    expect(await CommandDataPlane.fromDefinition(byCommand, dir).describe()).to.equal("fake-proxy 2.3.4");
+  });
+
   describe("with a stand-in proxy", () => {
     it("starts it, answers every hook through the definition, and stop leaves nothing", async () => {
       const dp = await CommandDataPlane.fromDefinition(fakeDefinition(), dir)

@@ -115,6 +115,27 @@ export class CommandDataPlane implements DataPlaneBuilder {
     }
   }
 
+  /**
+   * "name version" for reports, without starting the proxy: the definition's version (its version command
+   * runs with the definition's vars; placeholders that need a started data plane are empty).
+   */
+  async describe(): Promise<string> {
+    const definition = await this.definition();
+    const firstVariant = Object.values(definition.variants)[0] ?? {};
+    const ctx: TemplateContext = {
+      xds: { host: "", port: 0, transport: "", mode: "" },
+      node: { id: this.node.id, cluster: this.node.cluster },
+      adminPort: 0,
+      ports: Object.fromEntries(definition.ports.map((p) => [p, 0])),
+      dir: "",
+      bootstrapPath: "",
+      vars: { ...firstVariant, ...this.vars },
+      env: process.env,
+    };
+    const version = await resolveVersion(definition, (text, where) => renderTemplate(text, ctx, where));
+    return `${definition.name} ${version}`;
+  }
+
   private async context(
     definition: CommandDefinition,
     dir: string,
