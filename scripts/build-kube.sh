@@ -5,7 +5,8 @@
 # Prints one KEY=absolute-path line per binary on stdout (KUBE_APISERVER, KUBE_PROXY, ETCD), and
 # KUBE_CACHE=hit|built (whether this run reused the cached binaries); progress and timings go to stderr.
 #
-# Binaries land in .cache/bin/<name>-<hash>; the hash covers adapters/kube/go.mod + go.sum, the Go
+# Binaries land in the build cache, $XDSC_CACHE_DIR/bin/<name>-<hash> (default
+# ${XDG_CACHE_HOME:-$HOME/.cache}/xds-conformance: shared by every clone on the machine); the hash covers adapters/kube/go.mod + go.sum, the Go
 # toolchain and target, and the build flags, so a second run reuses them and a version bump rebuilds.
 # A cold build takes about 9 minutes on 2 cores (measured figures in harness/clusters/README.md); callers
 # that share a machine should run it under `nice -n 19` with GOMAXPROCS=2.
@@ -15,7 +16,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mod="$root/adapters/kube"
-bin="$root/.cache/bin"
+bin="${XDSC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/xds-conformance}/bin"
 
 command -v go >/dev/null || { echo "build-kube: go not found: install Go >= the go line of $mod/go.mod or put it on PATH" >&2; exit 1; }
 kube_version=$(awk '$1 == "k8s.io/kubernetes" { print $2 }' "$mod/go.mod")

@@ -1,5 +1,5 @@
 // grpc-go as a proxyless data plane: the small Go program in adapters/grpc-go-client, built once per
-// content by scripts/build-go.sh into .cache/bin (a cold build compiles grpc-go and its xDS stack:
+// content by scripts/build-go.sh into the build cache (a cold build compiles grpc-go and its xDS stack:
 // about 70 s on 2 cores). See proxyless.ts for what gRPC clients support and require.
 //
 //   const binary = await buildGrpcGoClient();          // cached; call it in a before() hook with a long timeout
