@@ -10,7 +10,7 @@ export const REFERENCE_NAME = "xdsc-reference";
 export const REFERENCE_VERSION = (
   JSON.parse(readFileSync(projectPath("package.json"), "utf8")) as { version: string }
 ).version;
-export const REFERENCE_FEATURES = ["sotw", "delta", "ads", "per-type", "ordered-ads", "rest", "file"];
+export const REFERENCE_FEATURES = ["sotw", "delta", "ads", "per-type", "ordered-ads", "rest", "file", "ttl"];
 
 export class ReferenceControlPlane implements ControlPlaneBuilder {
   private opts: ReferenceServerOptions = {};

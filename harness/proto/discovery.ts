@@ -92,3 +92,5 @@ export const DeltaDiscoveryRequestCodec = codec<DeltaDiscoveryRequest>(
 export const DeltaDiscoveryResponseCodec = codec<DeltaDiscoveryResponse>(
   "envoy.service.discovery.v3.DeltaDiscoveryResponse",
 );
+/** The Resource wrapper (delta resources; SotW resources with a TTL, xds_protocol "SotW TTL"). */
+export const ResourceCodec = codec<Resource>("envoy.service.discovery.v3.Resource");

@@ -85,6 +85,14 @@ export class Tap extends EventEmitter<{ entry: [TranscriptEntry] }> {
     return this.recorded;
   }
 
+  /**
+   * Ends every open stream from the control plane's side (the data plane sees status CANCELLED), as a
+   * control plane restart would: the data plane reconnects through the tap to the same control plane.
+   */
+  resetStreams(): void {
+    for (const up of [...this.calls]) up.cancel();
+  }
+
   /** Resolves with the first entry (already recorded or future) matching; fails after timeoutMs. */
   waitFor(pred: (e: TranscriptEntry) => boolean, what: string, timeoutMs = 10_000): Promise<TranscriptEntry> {
     const hit = this.recorded.find(pred);

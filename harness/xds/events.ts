@@ -37,6 +37,8 @@ export interface ResponseEvent extends StreamInfo {
   nonce: string;
   resources: { name: string; version: string }[];
   removed?: string[];
+  /** A TTL heartbeat: body-less Resources that only refresh the TTL (xds_protocol "TTL"). */
+  heartbeat?: boolean;
 }
 
 export interface ApplyStepEvent {

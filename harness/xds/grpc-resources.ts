@@ -4,7 +4,7 @@
 // Clusters are the same as Envoy's (edsCluster in ./resources.ts).
 import type { JsonObject } from "../proto/codec.ts";
 import { ENDPOINT_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL } from "../proto/type-urls.ts";
-import { ADS_CONFIG_SOURCE, type EndpointSpec } from "./resources.ts";
+import { ADS_CONFIG_SOURCE, routeAction, type EndpointSpec } from "./resources.ts";
 
 const HCM_TYPE_URL =
   "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
@@ -38,16 +38,12 @@ export function apiListener(
  * by weight. Unlike routeConfig() in ./resources.ts it adds no Envoy-only response headers.
  */
 export function grpcRouteConfig(name: string, target: string | Record<string, number>): JsonObject {
-  const action: JsonObject =
-    typeof target === "string"
-      ? { cluster: target }
-      : {
-          weighted_clusters: { clusters: Object.entries(target).map(([n, weight]) => ({ name: n, weight })) },
-        };
   return {
     "@type": ROUTE_TYPE_URL,
     name,
-    virtual_hosts: [{ name: "all", domains: ["*"], routes: [{ match: { prefix: "" }, route: action }] }],
+    virtual_hosts: [
+      { name: "all", domains: ["*"], routes: [{ match: { prefix: "" }, route: routeAction(target) }] },
+    ],
   };
 }
 

@@ -126,13 +126,17 @@ const weightedEmptyPick: Fault = {
 };
 
 // envoy#17980: the control plane restarts right after it removed a listener; what the data plane asks for
-// on the new stream shows whether it still holds a subscription to the removed listener's route.
+// on the new stream shows whether it still holds a subscription to the removed listener's route. A
+// trigger for a data-plane bug, not a control-plane bug: a server may end a stream at any time, so no
+// control-plane check has it as a twin. The repro judges the data plane (expect `resubscribed`), with
+// data_plane.drain_time_s 0 so the listener's drain completes while the stream is down.
 const removedListener = new StreamMemory(() => ({ removed: false, closed: false }));
 const restartAfterListenerRemoval: Fault = {
   name: "restart-after-listener-removal",
   description:
     "closes the stream (a control-plane restart) right after a response that removes a listener (envoy#17980)",
-  breaks: "robustness: a data plane must resubscribe only to what its current configuration references",
+  breaks:
+    "nothing on the control plane's side (a trigger): a data plane must resubscribe only to what its current configuration references",
   sotwResponse: (ctx, r) => {
     const m = removedListener.get(ctx);
     const prev = ctx.previousResponse?.resources.length ?? 0;

@@ -90,14 +90,16 @@ export function httpListener(
   };
 }
 
+/** A RouteAction to one cluster, or split by weight across several (weighted_clusters, no total_weight). */
+export function routeAction(target: string | Record<string, number>): JsonObject {
+  return typeof target === "string"
+    ? { cluster: target }
+    : { weighted_clusters: { clusters: Object.entries(target).map(([n, weight]) => ({ name: n, weight })) } };
+}
+
 /** A route configuration sending everything to one cluster, or split by weight across several. */
 export function routeConfig(name: string, target: string | Record<string, number>): JsonObject {
-  const action: JsonObject =
-    typeof target === "string"
-      ? { cluster: target }
-      : {
-          weighted_clusters: { clusters: Object.entries(target).map(([n, weight]) => ({ name: n, weight })) },
-        };
+  const action = routeAction(target);
   return {
     "@type": ROUTE_TYPE_URL,
     name,

@@ -31,6 +31,7 @@ import {
 import { DeltaStream } from "./delta-stream.ts";
 import { SotwStream } from "./sotw-stream.ts";
 import type { XdsStream } from "./stream.ts";
+import { heartbeatIntervalMs } from "./ttl.ts";
 
 export interface ReferenceServerOptions {
   policy?: PolicyName;
@@ -38,6 +39,8 @@ export interface ReferenceServerOptions {
   faults?: string[];
   /** How long a make-before-break step waits for the node's ACK before moving on. */
   ackTimeoutMs?: number;
+  /** TTL heartbeat period (default: a third of the shortest TTL served, see ttl.ts). */
+  heartbeatIntervalMs?: number;
 }
 
 /** Something besides streams that serves state, e.g. files for Envoy's path-based subscriptions. */
@@ -62,8 +65,11 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly live = new Set<XdsStream>();
   private readonly publishers: Publisher[] = [];
+  /** Per node, the snapshot an apply is staging (its steps may not have served every type yet). */
+  private readonly targets = new Map<string, State>();
   private nonce = 0;
   private streamIds = 0;
+  private heartbeats?: { timer: NodeJS.Timeout; intervalMs: number };
   readonly faults: Fault[];
   policy: PolicyName;
 
@@ -105,6 +111,8 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
     this.server = undefined;
     if (!server) return;
     server.forceShutdown();
+    if (this.heartbeats) clearInterval(this.heartbeats.timer);
+    this.heartbeats = undefined;
     for (const s of this.live) s.closed();
     this.live.clear();
   }
@@ -133,6 +141,8 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
     const run = prev
       .catch(() => undefined)
       .then(async () => {
+        // While an ordering policy stages the snapshot, what it is about to serve is not "missing" (R64).
+        this.targets.set(nodeId, snapshot.state);
         const steps: ApplyStepEvent[] = [];
         const current = this.states.get(nodeId) ?? new Map();
         const next = cloneState(current);
@@ -146,13 +156,15 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
         // Every step has run, so each type now serves the snapshot's entries; types no step touched only
         // take the snapshot's version label (no response is owed for an unchanged type).
         this.states.set(nodeId, snapshot.state);
+        this.scheduleHeartbeats();
         return {
           nodeId,
           version: snapshot.version,
           steps,
           nacked: steps.some((s) => s.outcome === "nacked"),
         };
-      });
+      })
+      .finally(() => this.targets.delete(nodeId));
     this.queues.set(nodeId, run);
     return run;
   }
@@ -214,6 +226,28 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
       };
       for (const e of events) this.on(e, check);
     });
+  }
+
+  /**
+   * xds_protocol "TTL": while any state carries a TTL, every stream heartbeats the TTL'd resources its
+   * client has, often enough that a TTL never runs out while the server still serves the resource.
+   */
+  private scheduleHeartbeats(): void {
+    let minTtl = Infinity;
+    for (const state of this.states.values())
+      for (const t of state.values())
+        for (const e of t.entries.values()) if (e.ttlMs !== undefined) minTtl = Math.min(minTtl, e.ttlMs);
+    const intervalMs =
+      minTtl === Infinity ? undefined : (this.opts.heartbeatIntervalMs ?? heartbeatIntervalMs(minTtl));
+    if (this.heartbeats?.intervalMs === intervalMs) return;
+    if (this.heartbeats) clearInterval(this.heartbeats.timer);
+    this.heartbeats = undefined;
+    if (intervalMs === undefined || this.faults.some((f) => f.noHeartbeat)) return;
+    const timer = setInterval(() => {
+      for (const s of this.live) for (const t of s.watchedTypes()) s.heartbeat(t);
+    }, intervalMs);
+    timer.unref();
+    this.heartbeats = { timer, intervalMs };
   }
 
   addPublisher(p: Publisher): void {
@@ -349,10 +383,13 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
    * One request, one response: unary Fetch and REST-JSON polling. A fresh SotW stream answers it, so
    * the request and response are reported like any other; undefined when there is nothing to send.
    */
-  fetch(req: DiscoveryRequest, info: StreamInfo): DiscoveryResponse | undefined {
+  fetch(req: DiscoveryRequest, info: StreamInfo, quiet = false): DiscoveryResponse | undefined {
     let answer: DiscoveryResponse | undefined;
+    const host = this.host();
+    // quiet: what the answer would be, without reporting it (a REST poll deciding whether to answer).
+    if (quiet) Object.assign(host, { emitRequest: () => undefined, emitResponse: () => undefined });
     new SotwStream(
-      this.host(),
+      host,
       info,
       (r) => (answer = r),
       () => undefined,
@@ -371,6 +408,8 @@ export class ReferenceServer extends EventEmitter<ServerEvents> {
   private host() {
     return {
       stateFor: (id: string) => this.served(id),
+      staged: (id: string, typeUrl: string, name: string) =>
+        !!(this.targets.get(id) ?? this.targets.get(ANY_NODE))?.get(typeUrl)?.entries.has(name),
       nextNonce: () => String(++this.nonce),
       faults: this.faults,
       emitRequest: (e: RequestEvent) => this.emit("request", e),

@@ -20,6 +20,12 @@ export interface Entry {
   any: Any;
   /** Content hash of the encoded resource: the resource version in delta xDS. */
   hash: string;
+  /**
+   * xds_protocol "TTL": the resource expires on the client this long after it was last sent or
+   * heartbeated. Given as `"@ttl": "1.5s"` next to `"@type"`; part of the hash, so setting, changing or
+   * removing a TTL is a change that is sent.
+   */
+  ttlMs?: number;
 }
 
 /** The resources of one type, keyed by name, and the version label they are served under. */
@@ -49,10 +55,27 @@ export function makeEntry(typeUrl: string, json: JsonObject): Entry {
     throw new Error(
       `${shortTypeName(typeUrl)} resource without a name: ${JSON.stringify(json).slice(0, 120)}`,
     );
-  const { "@type": _t, ...body } = json;
+  const { "@type": _t, "@ttl": ttl, ...body } = json;
+  const ttlMs = ttl === undefined ? undefined : parseTtl(ttl, `${shortTypeName(typeUrl)} "${name}"`);
   const value = encodeResource(typeUrl, body);
-  const hash = createHash("sha256").update(value).digest("hex").slice(0, 16);
-  return { name, typeUrl, json: { "@type": typeUrl, ...body }, any: { typeUrl, value }, hash };
+  const hash = createHash("sha256")
+    .update(value)
+    .update(ttlMs === undefined ? "" : `ttl=${ttlMs}`)
+    .digest("hex")
+    .slice(0, 16);
+  const entry: Entry = { name, typeUrl, json: { "@type": typeUrl, ...body }, any: { typeUrl, value }, hash };
+  if (ttlMs !== undefined) entry.ttlMs = ttlMs;
+  return entry;
+}
+
+/** A proto3 JSON duration ("1.5s") as milliseconds. */
+function parseTtl(ttl: unknown, what: string): number {
+  const m = typeof ttl === "string" ? /^(\d+(?:\.\d+)?)s$/.exec(ttl) : null;
+  if (!m || Number(m[1]) <= 0)
+    throw new Error(
+      `${what}: "@ttl": expected a positive duration such as "1.5s", got ${JSON.stringify(ttl)}`,
+    );
+  return Math.round(Number(m[1]) * 1000);
 }
 
 export function makeSnapshot(input: SnapshotInput): Snapshot {

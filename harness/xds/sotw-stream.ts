@@ -8,8 +8,9 @@ import { allResourcesRequiredInSotW } from "../proto/type-urls.ts";
 import type { DiscoveryRequest, DiscoveryResponse } from "../proto/discovery.ts";
 import type { RequestClass } from "./events.ts";
 import type { Entry } from "./snapshot.ts";
-import { XdsStream, type StreamHost } from "./stream.ts";
-import type { StreamInfo } from "./events.ts";
+import { XdsStream } from "./stream.ts";
+import type { Any } from "../proto/discovery.ts";
+import { declaresResourceInSotw, wrapSotw } from "./ttl.ts";
 
 interface Watch {
   wildcard: boolean;
@@ -17,20 +18,13 @@ interface Watch {
   lastSent?: { nonce: string; version: string; digest: string };
   /** The nonce of the response last ACKed: a repeat ACK of it is a re-request. */
   lastAckedNonce?: string;
+  /** Some request of the type on this stream named resources ("*" included): the legacy wildcard is over. */
+  explicit?: boolean;
 }
 
-export class SotwStream extends XdsStream<Watch> {
+export class SotwStream extends XdsStream<Watch, DiscoveryResponse> {
   /** The last response per type as sent, for faults that rewrite relative to it. */
   private readonly lastResponse = new Map<string, DiscoveryResponse>();
-
-  constructor(
-    host: StreamHost,
-    info: StreamInfo,
-    private readonly write: (r: DiscoveryResponse) => void,
-    private readonly end: () => void,
-  ) {
-    super(host, info);
-  }
 
   wouldSend(typeUrl: string): boolean {
     const plan = this.plan(typeUrl);
@@ -82,6 +76,7 @@ export class SotwStream extends XdsStream<Watch> {
       answersVersion,
     });
     if (nodeMissing && this.faulty("requireNodeEveryRequest")) return this.end();
+    if (this.endsOn(req.typeUrl, typeUrl)) return this.end();
     if (classification === "stale" && !this.faulty("acceptStaleNonce")) return;
     if (!watch) {
       watch = { wildcard: false, subscribed: new Set() };
@@ -97,15 +92,26 @@ export class SotwStream extends XdsStream<Watch> {
         kind: classification === "ack" ? "acked" : "nacked",
         errorDetail: req.errorDetail,
       });
+      this.settledType(typeUrl, classification === "nack");
     }
     const before = new Set(watch.subscribed);
+    // xds_protocol "How the client specifies what resources to return": an empty list is the legacy
+    // wildcard (LDS/CDS) only while no request of the type on this stream named anything; after that it
+    // means "no interest" (R26, R29). "*" with "A" keeps the wildcard; "A" alone drops it (R30).
+    const explicitBefore = watch.explicit ?? false;
+    watch.explicit = explicitBefore || names.length > 0;
+    const legacy =
+      names.length === 0 &&
+      allResourcesRequiredInSotW(typeUrl) &&
+      (!explicitBefore || this.faulty("legacyWildcardSticks"));
+    const star = names.includes("*") && !(names.length > 1 && this.faulty("sotwNamesOverrideStar"));
     watch.wildcard =
-      names.includes("*") ||
-      (names.length === 0 && allResourcesRequiredInSotW(typeUrl) && (first || watch.wildcard));
+      star || legacy || (watch.wildcard && names.length > 0 && this.faulty("sotwWildcardSticky"));
     const exists = (n: string) => !!this.host.stateFor(this.nodeId)?.get(typeUrl)?.entries.has(n);
+    const keep = names.length === 0 && explicitBefore && this.faulty("sotwEmptyKeepsNames");
     watch.subscribed = new Set([
       ...names.filter((n) => n !== "*" && (!this.faulty("forgetMissing") || exists(n))),
-      ...(this.faulty("ignoreUnsubscribe") ? before : []),
+      ...(this.faulty("ignoreUnsubscribe") || keep ? before : []),
     ]);
     const added = [...watch.subscribed].some((n) => !before.has(n));
     if (classification === "nack") {
@@ -125,9 +131,14 @@ export class SotwStream extends XdsStream<Watch> {
     if (!watch || !plan) return undefined;
     const { entries, digest, version } = plan;
     if (!force && watch.lastSent?.digest === digest) return undefined;
+    if (this.heldByNack(typeUrl)) return undefined;
+    if (!force && watch.lastSent && this.faulty("sotwNoPushOnDelete")) {
+      const had = new Set(watch.lastSent.digest.split(","));
+      if (digest.split(",").every((d) => d === "" || had.has(d))) return undefined;
+    }
     let resp: DiscoveryResponse | undefined = {
       versionInfo: version,
-      resources: entries.map((e) => e.any),
+      resources: entries.map((e) => this.encode(typeUrl, e, version)),
       typeUrl,
       nonce: this.host.nextNonce(),
       controlPlane: { identifier: "xdsc-reference" },
@@ -141,20 +152,62 @@ export class SotwStream extends XdsStream<Watch> {
     if (!resp) return undefined;
     if (watch.lastSent) this.supersede(watch.lastSent.nonce, resp.nonce);
     watch.lastSent = { nonce: resp.nonce, version: resp.versionInfo, digest };
-    this.sentNonce(resp.nonce);
-    this.lastNonce.set(typeUrl, resp.nonce);
     this.lastResponse.set(typeUrl, resp);
     this.lastVersion.set(typeUrl, resp.versionInfo);
-    this.sent++;
-    this.write(resp);
-    this.host.emitResponse({
-      ...this.base(),
-      typeUrl,
+    this.send(typeUrl, resp, {
       versionInfo: resp.versionInfo,
       nonce: resp.nonce,
       resources: entries.map((e) => ({ name: e.name, version: e.hash })),
     });
-    if (this.host.faults.some((f) => f.closeAfterSend?.(this.faultContext(typeUrl)))) this.end();
+    this.closeIfFaulted(typeUrl);
+    return resp.nonce;
+  }
+
+  /** xds_protocol "SotW TTL": Resource wrappers only for clients declaring the client feature. */
+  private wraps(): boolean {
+    return declaresResourceInSotw(this.node) || this.faulty("wrapWithoutClientFeature");
+  }
+
+  private encode(typeUrl: string, e: Entry, version: string): Any {
+    const ttl = this.wraps() ? this.ttlOf(typeUrl, e) : undefined;
+    this.sentWithTtl(typeUrl, e.name, ttl);
+    return ttl === undefined ? e.any : wrapSotw(e, version, ttl, true);
+  }
+
+  /**
+   * xds_protocol "TTL": refreshes the TTL of what the client has — the last response, once ACKed and
+   * still current — with body-less Resources at its version; LDS/CDS carry the rest of the state in
+   * full, since a SotW response for them is the complete state. Returns the nonce if it sent.
+   */
+  heartbeat(typeUrl: string): string | undefined {
+    const watch = this.watchesByType.get(typeUrl);
+    const plan = this.plan(typeUrl);
+    const last = watch?.lastSent;
+    if (!watch || !last || !plan || plan.digest !== last.digest || this.unsettled.has(last.nonce))
+      return undefined;
+    if (!this.wraps()) return undefined;
+    const beats = plan.entries.filter((e) => this.ttlOf(typeUrl, e) !== undefined);
+    if (beats.length === 0) return undefined;
+    const full = allResourcesRequiredInSotW(typeUrl);
+    const resp: DiscoveryResponse = {
+      versionInfo: last.version,
+      resources: plan.entries.flatMap((e) => {
+        const ttl = this.ttlOf(typeUrl, e);
+        if (ttl !== undefined) return [wrapSotw(e, last.version, ttl, false)];
+        return full ? [e.any] : [];
+      }),
+      typeUrl,
+      nonce: this.host.nextNonce(),
+      controlPlane: { identifier: "xdsc-reference" },
+    };
+    this.supersede(last.nonce, resp.nonce);
+    watch.lastSent = { ...last, nonce: resp.nonce };
+    this.send(typeUrl, resp, {
+      versionInfo: resp.versionInfo,
+      nonce: resp.nonce,
+      resources: beats.map((e) => ({ name: e.name, version: last.version })),
+      heartbeat: true,
+    });
     return resp.nonce;
   }
 }

@@ -3,7 +3,8 @@
 import type { Node, Status } from "../proto/discovery.ts";
 import type { Fault, FaultContext, FaultSwitches } from "./faults.ts";
 import type { RequestEvent, ResponseEvent, StreamInfo } from "./events.ts";
-import type { State } from "./snapshot.ts";
+import type { Entry, State } from "./snapshot.ts";
+import { ALL_RESOURCE_TYPES } from "../proto/type-urls.ts";
 
 export interface Outcome {
   kind: "acked" | "nacked" | "closed";
@@ -13,6 +14,8 @@ export interface Outcome {
 /** What a stream needs from the server that owns it. */
 export interface StreamHost {
   stateFor(nodeId: string): State | undefined;
+  /** Whether a snapshot being applied to the node (staged by an ordering policy) will serve this resource. */
+  staged(nodeId: string, typeUrl: string, name: string): boolean;
   nextNonce(): string;
   faults: Fault[];
   emitRequest(e: RequestEvent): void;
@@ -26,7 +29,14 @@ export interface WatchBase {
   subscribed: Set<string>;
 }
 
-export abstract class XdsStream<W extends WatchBase = WatchBase> {
+/** What a response event says beyond the stream and the type. */
+export type ResponseReport = Omit<ResponseEvent, keyof StreamInfo | "at" | "nodeId" | "typeUrl">;
+
+/**
+ * W: what a watch of a type holds; R: the response message it writes (SotW or delta; `never` when any
+ * stream will do, as R only appears as a parameter).
+ */
+export abstract class XdsStream<W extends WatchBase = WatchBase, R = never> {
   protected readonly watchesByType = new Map<string, W>();
 
   nodeId = "";
@@ -42,6 +52,8 @@ export abstract class XdsStream<W extends WatchBase = WatchBase> {
   constructor(
     protected readonly host: StreamHost,
     readonly info: StreamInfo,
+    private readonly write: (r: R) => void,
+    protected readonly end: () => void,
   ) {}
 
   /** Serve the current state of `typeUrl` if this stream watches it; returns the nonce if it sent. */
@@ -51,6 +63,8 @@ export abstract class XdsStream<W extends WatchBase = WatchBase> {
   }
   /** Whether push(typeUrl) would send something now. */
   abstract wouldSend(typeUrl: string): boolean;
+  /** Refreshes the TTLs of what the client has of `typeUrl` (xds_protocol "TTL"); the nonce if it sent. */
+  abstract heartbeat(typeUrl: string): string | undefined;
   watchedTypes(): string[] {
     return [...this.watchesByType.keys()];
   }
@@ -81,6 +95,30 @@ export abstract class XdsStream<W extends WatchBase = WatchBase> {
     return requestType || this.info.fixedType || "";
   }
 
+  /** Types whose latest response was NACKed and not since ACKed (for the nack-holds-stream fault). */
+  protected readonly nackedTypes = new Set<string>();
+
+  /** Records an ACK or NACK of a type's response. */
+  protected settledType(typeUrl: string, nacked: boolean): void {
+    if (nacked) this.nackedTypes.add(typeUrl);
+    else this.nackedTypes.delete(typeUrl);
+  }
+
+  /** nack-holds-stream: another type's NACK holds every push of this one (each type is separate, R12). */
+  protected heldByNack(typeUrl: string): boolean {
+    return this.faulty("nackHoldsStream") && [...this.nackedTypes].some((t) => t !== typeUrl);
+  }
+
+  /**
+   * Fault modes that end the stream on a request: no type_url (require-type-url, R66), or an ADS
+   * request for a type the server does not serve (end-on-unknown-type, R73).
+   */
+  protected endsOn(requestType: string, typeUrl: string): boolean {
+    if (!requestType && this.faulty("requireTypeUrl")) return true;
+    const unknown = !(ALL_RESOURCE_TYPES as readonly string[]).includes(typeUrl);
+    return this.info.fixedType === undefined && unknown && this.faulty("endOnUnknownType");
+  }
+
   protected faultContext(typeUrl: string): FaultContext {
     return {
       streamId: this.info.streamId,
@@ -93,6 +131,42 @@ export abstract class XdsStream<W extends WatchBase = WatchBase> {
 
   protected sentNonce(nonce: string): void {
     this.unsettled.add(nonce);
+  }
+
+  /**
+   * Writes a response and records it: its nonce awaits an answer and is the type's latest, and the
+   * server emits the response event `report` describes.
+   */
+  protected send(typeUrl: string, resp: R, report: ResponseReport): void {
+    this.sentNonce(report.nonce);
+    this.lastNonce.set(typeUrl, report.nonce);
+    this.sent++;
+    this.write(resp);
+    this.host.emitResponse({ ...this.base(), typeUrl, ...report });
+  }
+
+  /** Ends the stream after a response when a close-after-send fault mode says so. */
+  protected closeIfFaulted(typeUrl: string): void {
+    if (this.host.faults.some((f) => f.closeAfterSend?.(this.faultContext(typeUrl)))) this.end();
+  }
+
+  /** "type|name" → the TTL a resource was last sent with (for the sticky-ttl fault and heartbeats). */
+  protected readonly sentTtl = new Map<string, number>();
+
+  /**
+   * The TTL a resource goes out with (xds_protocol "TTL"), fault modes included: none under drop-ttl;
+   * under sticky-ttl, a removed TTL stays the one last sent. Undefined for none.
+   */
+  protected ttlOf(typeUrl: string, e: Entry): number | undefined {
+    if (this.faulty("dropTtl")) return undefined;
+    if (e.ttlMs !== undefined) return e.ttlMs;
+    return this.faulty("stickyTtl") ? this.sentTtl.get(`${typeUrl}|${e.name}`) : undefined;
+  }
+
+  /** Records the TTL a resource was sent with (undefined: sent without one). */
+  protected sentWithTtl(typeUrl: string, name: string, ttlMs: number | undefined): void {
+    if (ttlMs === undefined) this.sentTtl.delete(`${typeUrl}|${name}`);
+    else this.sentTtl.set(`${typeUrl}|${name}`, ttlMs);
   }
 
   protected settle(nonce: string, outcome: Outcome): void {

@@ -1,6 +1,7 @@
 import { defineCheck, pass } from "../../harness/checks/define.ts";
 import { CLUSTER_TYPE_URL as CDS } from "../../harness/proto/type-urls.ts";
 import { failWith, withControlPlane } from "./support/control-plane.ts";
+import { reconnectedWithVersions } from "./support/cp-scripts.ts";
 import { deltaStreams, faultTwin } from "./support/define.ts";
 import { state } from "./support/resources.ts";
 
@@ -17,14 +18,7 @@ export const cpDeltaInitialVersions = defineCheck({
   timeoutMs: 20_000,
   run: (ctx) =>
     withControlPlane(ctx, async (cp) => {
-      await cp.apply("v1", state(["a", "b"]));
-      cp.sub.subscribe(CDS, ["*"]);
-      const known = await cp.sub.next(CDS);
-      cp.sub.ack(known);
-      await cp.caughtUp();
-      cp.sub.reconnect();
-      await cp.apply("v2", state(["a", "b"], ["a"]));
-      cp.sub.subscribe(CDS, ["*"], { initialVersions: known.versions });
+      const known = await reconnectedWithVersions(cp, state(["a", "b"], ["a"]));
       const r = await cp.sub.next(CDS);
       if (!r.names.includes("a"))
         return failWith(

@@ -1,6 +1,7 @@
 import { defineCheck, pass } from "../../harness/checks/define.ts";
 import { ENDPOINT_TYPE_URL as EDS } from "../../harness/proto/type-urls.ts";
 import { withControlPlane } from "./support/control-plane.ts";
+import { owed } from "./support/cp-scripts.ts";
 import { faultTwin, grpcStreams } from "./support/define.ts";
 import { state } from "./support/resources.ts";
 
@@ -23,9 +24,7 @@ export const cpRemembersMissing = defineCheck({
       // Delta servers may say "later" does not exist (removed_resources); that answer is acknowledged too.
       await cp.apply("v2", state(["a", "later"]));
       for (;;) {
-        const r = await cp.sub.next(EDS).catch((e: Error) => {
-          throw new Error(`"later" was created in v2 but never sent: ${e.message}`);
-        });
+        const r = await owed(cp, EDS, `"later" was created in v2 but never sent`);
         if (r.names.includes("later")) return pass();
         cp.sub.ack(r);
       }

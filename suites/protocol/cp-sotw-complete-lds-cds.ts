@@ -1,8 +1,7 @@
 import { defineCheck, pass } from "../../harness/checks/define.ts";
-import { CLUSTER_TYPE_URL as CDS } from "../../harness/proto/type-urls.ts";
 import { failWith, withControlPlane } from "./support/control-plane.ts";
+import { afterOneClusterChanged } from "./support/cp-scripts.ts";
 import { faultTwin, sotwStreams } from "./support/define.ts";
-import { state } from "./support/resources.ts";
 
 export const cpSotwCompleteLdsCds = defineCheck({
   id: "protocol.cp-sotw-complete-lds-cds",
@@ -16,11 +15,7 @@ export const cpSotwCompleteLdsCds = defineCheck({
   timeoutMs: 20_000,
   run: (ctx) =>
     withControlPlane(ctx, async (cp) => {
-      await cp.apply("v1", state(["a", "b", "c"]));
-      cp.sub.subscribe(CDS, ["*"]);
-      cp.sub.ack(await cp.sub.next(CDS));
-      await cp.apply("v2", state(["a", "b", "c"], ["a"]));
-      const r = await cp.sub.next(CDS);
+      const r = await afterOneClusterChanged(cp);
       const missing = ["a", "b", "c"].filter((n) => !r.names.includes(n));
       if (missing.length)
         return failWith(

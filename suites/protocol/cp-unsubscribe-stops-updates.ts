@@ -1,6 +1,7 @@
 import { defineCheck, pass } from "../../harness/checks/define.ts";
 import { ENDPOINT_TYPE_URL as EDS } from "../../harness/proto/type-urls.ts";
 import { failWith, withControlPlane } from "./support/control-plane.ts";
+import { owed, servedAndAcked } from "./support/cp-scripts.ts";
 import { faultTwin, grpcStreams, SILENCE_MS } from "./support/define.ts";
 import { state } from "./support/resources.ts";
 
@@ -16,9 +17,7 @@ export const cpUnsubscribeStopsUpdates = defineCheck({
   timeoutMs: 20_000,
   run: (ctx) =>
     withControlPlane(ctx, async (cp) => {
-      await cp.apply("v1", state(["a", "b"]));
-      cp.sub.subscribe(EDS, ["a", "b"]);
-      cp.sub.ack(await cp.sub.next(EDS));
+      await servedAndAcked(cp, ["a", "b"], EDS, ["a", "b"]);
       cp.sub.unsubscribe(EDS, ["b"]);
       // SotW may answer the smaller subscription with [a]; delta owes nothing. Either is fine.
       const shrink = await cp.sub.within(EDS, SILENCE_MS);
@@ -28,9 +27,7 @@ export const cpUnsubscribeStopsUpdates = defineCheck({
       // "a" changes too: the update owed for it proves the stream still serves the remaining
       // subscription, so silence about "b" is not just a server that stopped answering.
       await cp.apply("v2", state(["a", "b"], ["a", "b"]));
-      const update = await cp.sub.next(EDS).catch((e: Error) => {
-        throw new Error(`"a" (still subscribed) changed in v2 and was not sent: ${e.message}`);
-      });
+      const update = await owed(cp, EDS, `"a" (still subscribed) changed in v2 and was not sent`);
       if (update.names.includes("b"))
         return failWith(
           cp,

@@ -1,7 +1,8 @@
-import { defineCheck, fail, pass } from "../../harness/checks/define.ts";
+import { defineCheck } from "../../harness/checks/define.ts";
 import { ackCarriesVersionAndNonce } from "./support/dp-analysis.ts";
-import { doubleTwin, runDouble, type DoubleKind } from "./support/dp-double.ts";
+import { dpDoubleTwin } from "./support/dp-doubles.ts";
 import { grpcStreams } from "./support/define.ts";
+import { judgeTranscript } from "./support/wire-check.ts";
 
 export const dpAckVersionNonce = defineCheck({
   id: "protocol.dp-ack-version-nonce",
@@ -12,16 +13,10 @@ export const dpAckVersionNonce = defineCheck({
   requires: [],
   fixture: "smoke.yaml",
   appliesTo: grpcStreams,
-  twins: [doubleTwin("ack-wrong-version", "ACKs a CDS response with a version_info it was never sent")],
+  twins: [dpDoubleTwin("ack-wrong-version", "ACKs a CDS response with a version_info it was never sent")],
   timeoutMs: 60_000,
-  async run(ctx) {
-    const double = ctx.params.double as DoubleKind | undefined;
-    const entries = double
-      ? (await runDouble(ctx, double)).entries
-      : [...(await ctx.startScenario()).stack.tap.entries()];
-    const reason = ackCarriesVersionAndNonce(entries);
-    return reason
-      ? fail(reason)
-      : pass([], { acks: entries.filter((e) => e.classification === "ack").length });
-  },
+  run: (ctx) =>
+    judgeTranscript(ctx, ackCarriesVersionAndNonce, {
+      metrics: (entries) => ({ acks: entries.filter((e) => e.classification === "ack").length }),
+    }),
 });

@@ -2,17 +2,18 @@ import { defineCheck, fail, pass } from "../../harness/checks/define.ts";
 import type { JsonObject } from "../../harness/proto/codec.ts";
 import { CLUSTER_TYPE_URL } from "../../harness/proto/type-urls.ts";
 import { nackKeepsPreviousVersion } from "./support/dp-analysis.ts";
-import { doubleTwin, runDouble, type DoubleKind } from "./support/dp-double.ts";
+import { dpDoubleOf, dpDoubleTwin, runDpDouble } from "./support/dp-doubles.ts";
 import { grpcStreams } from "./support/define.ts";
 
-/** Valid proto that Envoy rejects: a ring hash whose minimum ring size exceeds its maximum. */
+/**
+ * Valid proto that every data plane rejects: least request choosing among 1 host. Envoy's schema says
+ * choice_count >= 2 (cluster.proto LeastRequestLbConfig), grpc-go NACKs it ("must be >= 2", gRFC A48),
+ * grpc-js-xds NACKs the policy ("unsupported lb_policy"). (A ring hash with min > max, used before, is
+ * ACKed by both gRPC clients: neither compares the sizes when it validates the Cluster.)
+ */
 const invalid = (r: JsonObject): JsonObject =>
   r["@type"] === CLUSTER_TYPE_URL
-    ? {
-        ...r,
-        lb_policy: "RING_HASH",
-        ring_hash_lb_config: { minimum_ring_size: 1000, maximum_ring_size: 10 },
-      }
+    ? { ...r, lb_policy: "LEAST_REQUEST", least_request_lb_config: { choice_count: 1 } }
     : r;
 
 export const dpNackPreviousVersion = defineCheck({
@@ -24,12 +25,16 @@ export const dpNackPreviousVersion = defineCheck({
   requires: [],
   fixture: "smoke.yaml",
   appliesTo: grpcStreams,
-  twins: [doubleTwin("nack-rejected-version", "NACKs with the rejected version as its version_info")],
+  twins: [dpDoubleTwin("nack-rejected-version", "NACKs with the rejected version as its version_info")],
   timeoutMs: 60_000,
   async run(ctx) {
-    const double = ctx.params.double as DoubleKind | undefined;
+    const double = dpDoubleOf(ctx);
     if (double) {
-      const reason = nackKeepsPreviousVersion((await runDouble(ctx, double)).entries, "v2", CLUSTER_TYPE_URL);
+      const reason = nackKeepsPreviousVersion(
+        (await runDpDouble(ctx, double)).entries,
+        "v2",
+        CLUSTER_TYPE_URL,
+      );
       return reason ? fail(reason) : pass();
     }
     const { stack, fixture } = await ctx.startScenario();

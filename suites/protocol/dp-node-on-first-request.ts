@@ -1,7 +1,8 @@
-import { defineCheck, fail, pass } from "../../harness/checks/define.ts";
+import { defineCheck } from "../../harness/checks/define.ts";
 import { nodeOnFirstRequest } from "./support/dp-analysis.ts";
-import { doubleTwin, runDouble, type DoubleKind } from "./support/dp-double.ts";
+import { dpDoubleTwin } from "./support/dp-doubles.ts";
 import { grpcStreams } from "./support/define.ts";
+import { judgeTranscript } from "./support/wire-check.ts";
 
 export const dpNodeOnFirstRequest = defineCheck({
   id: "protocol.dp-node-on-first-request",
@@ -12,16 +13,7 @@ export const dpNodeOnFirstRequest = defineCheck({
   requires: [],
   fixture: "smoke.yaml",
   appliesTo: grpcStreams,
-  twins: [doubleTwin("no-node-first", "sends its node only on its second request")],
+  twins: [dpDoubleTwin("no-node-first", "sends its node only on its second request")],
   timeoutMs: 60_000,
-  async run(ctx) {
-    const double = ctx.params.double as DoubleKind | undefined;
-    const run = double
-      ? await runDouble(ctx, double)
-      : await ctx
-          .startScenario()
-          .then((s) => ({ entries: [...s.stack.tap.entries()], nodeId: s.stack.node.id }));
-    const reason = nodeOnFirstRequest(run.entries, run.nodeId);
-    return reason ? fail(reason) : pass();
-  },
+  run: (ctx) => judgeTranscript(ctx, nodeOnFirstRequest),
 });

@@ -12,7 +12,10 @@ import {
   type DiscoveryRequest,
   type DiscoveryResponse,
   type Node,
+  type Resource,
+  ResourceCodec,
 } from "../../../harness/proto/discovery.ts";
+import { RESOURCE_TYPE_URL } from "../../../harness/xds/ttl.ts";
 import { decodeResource, resourceName } from "../../../harness/proto/codec.ts";
 import { ADS_SERVICE, xdsMethods } from "../../../harness/proto/services.ts";
 import { shortTypeName } from "../../../harness/proto/type-urls.ts";
@@ -33,7 +36,33 @@ export interface Reply {
   anyTypes: string[];
   /** Which underlying stream it came on (a reconnect opens a new one). */
   stream: number;
+  /** Delta: the name inside each Resource's body (decoded from its Any), to compare with `names`. */
+  anyNames?: string[];
+  /** Each resource as carried: wrapped in a Resource (always for delta), with a body, with a TTL. */
+  carried: CarriedResource[];
 }
+
+/** How one resource travelled: delta's Resource, SotW's plain Any or Resource-wrapped Any (TTL). */
+export interface CarriedResource {
+  name: string;
+  wrapped: boolean;
+  /** false for a heartbeat: a Resource with name and version but no body (xds_protocol "TTL"). */
+  body: boolean;
+  /** The Resource's version (delta resource version; SotW wrapper version). */
+  version?: string;
+  ttlMs?: number;
+}
+
+function nameOf(a: { typeUrl: string; value: Uint8Array }): string {
+  try {
+    return resourceName(a.typeUrl, decodeResource(a.typeUrl, a.value)) ?? "";
+  } catch {
+    return `(undecodable ${a.typeUrl})`;
+  }
+}
+
+const ttlMs = (ttl: Resource["ttl"]) =>
+  ttl ? Number(ttl.seconds) * 1000 + Math.round(ttl.nanos / 1_000_000) : undefined;
 
 type Raw = DiscoveryResponse | DeltaDiscoveryResponse;
 
@@ -56,6 +85,8 @@ export interface SubscribeOptions {
   nonce?: string;
   /** Include the node (default: only on the first request of the underlying stream). */
   node?: boolean;
+  /** The type_url written in the request ("" omits it, as singleton APIs allow); default: the type's. */
+  typeUrl?: string;
 }
 
 export class Subscriber {
@@ -136,23 +167,30 @@ export class Subscriber {
         removed: [...r.removedResources],
         anyTypes: r.resources.flatMap((x) => (x.resource ? [x.resource.typeUrl] : [])),
         stream,
+        anyNames: r.resources.flatMap((x) => (x.resource ? [nameOf(x.resource)] : [])),
+        carried: r.resources.map((x) => ({
+          name: x.name,
+          wrapped: true,
+          body: !!x.resource,
+          version: x.version,
+          ttlMs: ttlMs(x.ttl),
+        })),
       };
     }
     return {
       typeUrl: r.typeUrl,
       nonce: r.nonce,
       version: r.versionInfo,
-      names: r.resources.map((a) => {
-        try {
-          return resourceName(a.typeUrl, decodeResource(a.typeUrl, a.value)) ?? "";
-        } catch {
-          return `(undecodable ${a.typeUrl})`;
-        }
-      }),
+      names: r.resources.map(nameOf),
       versions: {},
       removed: [],
       anyTypes: r.resources.map((a) => a.typeUrl),
       stream,
+      carried: r.resources.map((a) => {
+        if (a.typeUrl !== RESOURCE_TYPE_URL) return { name: nameOf(a), wrapped: false, body: true };
+        const w = ResourceCodec.decode(a.value);
+        return { name: w.name, wrapped: true, body: !!w.resource, version: w.version, ttlMs: ttlMs(w.ttl) };
+      }),
     };
   }
 
@@ -174,7 +212,7 @@ export class Subscriber {
     s.sentFirst = true;
     this.lastType = typeUrl;
     this.sent++;
-    call.write({ typeUrl, ...body, ...(withNode ? { node: this.node } : {}) });
+    call.write({ typeUrl: opts.typeUrl ?? typeUrl, ...body, ...(withNode ? { node: this.node } : {}) });
   }
 
   private sotwRequest(typeUrl: string, extra: Partial<DiscoveryRequest>, opts: SubscribeOptions): void {
