@@ -35,6 +35,12 @@ export interface CheckDefinition {
   /** The check's fixture, relative to fixtures/scenarios/ (or absolute), or chosen per cell. */
   fixture?: string | ((cell: { cp: string; dp: string }) => string);
   twins: Twin[];
+  /**
+   * A statistical verdict's declared error rates: on a correct setup the check fails with probability
+   * `alpha`; on a twin exactly at the tolerance it passes with probability 1 − `power`. The generic tests
+   * size their attempts from these (harness/checks/attempts.ts); the bench measures the per-run rates.
+   */
+  statistics?: { alpha: number; power: number };
   /** The variants the check applies to (default: every variant that has the required features). */
   appliesTo?: (v: Variant) => boolean;
   timeoutMs?: number;

@@ -5,10 +5,16 @@
 //
 // Batches trade overshoot for throughput: the test reads samples in send order and freezes at its first
 // boundary crossing, so the requests of the last batch beyond that point are sent and recorded but do not
-// change the decision (Wald's error bounds are about the stopping rule, not about what was sent after).
+// change the decision (the test's error rates are about its stopping rule, not about what was sent after).
 
 import { runFixedCount, type DriverOptions } from "./load-driver.ts";
-import { SplitSprt, type SplitSprtOptions, type SplitSprtState } from "./stats/split-sprt.ts";
+import {
+  SplitSprt,
+  type SplitSprtDesign,
+  type SplitSprtOptions,
+  type SplitSprtState,
+} from "./stats/split-sprt.ts";
+import { designSplitSprt } from "./stats/split-sprt-design.ts";
 import type { TrafficRecord } from "./traffic-record.ts";
 import { fixedSampleSize } from "./stats/sample-size.ts";
 
@@ -18,6 +24,8 @@ export type RequestSource = (count: number) => Promise<TrafficRecord[]>;
 export interface SequentialPlan extends SplitSprtOptions {
   /** The target whose share is tested (a key returned by `classify`). */
   target: string;
+  /** Boundaries calibrated for the plan's cap, with their exact error rates (calibrated on first use if absent). */
+  design?: SplitSprtDesign;
 }
 
 export interface SplitSamplerOptions {
@@ -54,9 +62,9 @@ export const NO_TARGET = "(none)";
 
 /**
  * The sequential plan for "target's share is `expected` within ±`tolerance`" at false-fail rate α and the
- * given power. The cap is twice the fixed-n test's size for the same α and power: the SPRT's sample count
- * is largest between p0 and p0 ± δ, and at twice fixed n truncation is rare enough there that the cap
- * costs almost no power (split-sampler.test.ts measures it for the suite's plans).
+ * given power. The cap is twice the fixed-n test's size for the same α and power: the test's sample count
+ * is largest between p0 and p0 ± δ, and the boundaries are calibrated for this cap (split-sprt-design.ts),
+ * so the cap's cost in power is already paid for in the exact rates the plan's design reports.
  */
 export function sequentialPlan(
   target: string,
@@ -66,7 +74,8 @@ export function sequentialPlan(
   power: number,
 ): SequentialPlan {
   const maxSamples = 2 * fixedSampleSize(expected, tolerance, alpha, power);
-  return { target, expected, tolerance, alpha, beta: 1 - power, maxSamples };
+  const options = { expected, tolerance, alpha, beta: 1 - power, maxSamples };
+  return { target, ...options, design: designSplitSprt(options) };
 }
 
 export async function sampleSplit(options: SplitSamplerOptions): Promise<SplitSample> {
@@ -87,15 +96,15 @@ export async function sampleSplit(options: SplitSamplerOptions): Promise<SplitSa
       decision = "aborted";
       break;
     }
-    const open = sprt?.state().decision === "continue" ? wanted : minimum;
+    const open = sprt?.decision === "continue" ? wanted : minimum;
     const batch = await source(Math.min(batchSize, Math.max(1, open - samples.length)));
     if (batch.length === 0) throw new Error("sampleSplit source: expected records, got an empty batch");
     for (const record of batch) {
       records.push({ ...record, seq: records.length });
-      const testing = sprt?.state().decision === "continue";
+      const testing = sprt?.decision === "continue";
       if (!isSample(record) || (!testing && samples.length >= minimum)) continue;
       samples.push(records.at(-1)!);
-      if (testing) sprt!.add(classify(record) === sequential!.target);
+      if (testing) sprt!.feed(classify(record) === sequential!.target);
     }
     const state = sprt?.state();
     options.onBatch?.(samples.length, state);

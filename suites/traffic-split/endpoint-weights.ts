@@ -14,6 +14,7 @@ export const PLAN_ENDPOINTS: SplitPlan = {
 export const endpointWeights = defineCheck({
   id: "traffic-split.endpoint-weights",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "Endpoint load_balancing_weight 90/10 within one locality splits requests 90/10 within ±3 points",
   spec: "endpoint_components.proto LbEndpoint.load_balancing_weight",
   role: "data-plane",

@@ -15,6 +15,7 @@ export const PLAN_GRPC_1_3: SplitPlan = {
 export const grpcWeightedClusters = defineCheck({
   id: "traffic-split.grpc-weighted-clusters",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "A proxyless gRPC client splits RPCs 1/3 over weighted_clusters without total_weight, none failing",
   spec: "route_components.proto WeightedCluster.total_weight (deprecated: the total is the sum of the weights); gRFC A28",
   role: "both",

@@ -12,6 +12,7 @@ export const PLAN_LOCALITIES: SplitPlan = {
 export const localityWeights = defineCheck({
   id: "traffic-split.locality-weights",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "Locality load_balancing_weight 80/20 (locality-weighted LB) splits requests 80/20 within ±3 points",
   spec: "envoy: arch_overview/upstream/load_balancing/locality_weight; endpoint_components.proto LocalityLbEndpoints.load_balancing_weight",
   role: "data-plane",

@@ -14,6 +14,7 @@ export const PLAN_TCP: SplitPlan = {
 export const tcpPerConnection = defineCheck({
   id: "traffic-split.tcp-per-connection",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "A TCP proxy's weighted_clusters 80/20 splits connections 80/20 within ±3 points",
   spec: "tcp_proxy.proto TcpProxy.weighted_clusters (per-connection choice in proportion to weight)",
   role: "data-plane",

@@ -22,6 +22,7 @@ export const PLAN_AFTER_CHANGE: SplitPlan = {
 export const weightChangeAfterAck = defineCheck({
   id: "traffic-split.weight-change-after-ack",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "A weight change under load (90/10 → 10/90) holds from the ACK of the new route version on",
   spec: "xds_protocol#ack-and-nack-semantics; route.proto RouteAction.weighted_clusters",
   role: "both",

@@ -14,6 +14,7 @@ export const PLAN_WEIGHT_ZERO: SplitPlan = {
 export const weightZero = defineCheck({
   id: "traffic-split.weight-zero-gets-nothing",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "A weighted cluster of weight 0 receives exactly zero requests",
   spec: "route.proto WeightedCluster.ClusterWeight.weight (traffic in proportion to weight: 0 gets none)",
   role: "data-plane",

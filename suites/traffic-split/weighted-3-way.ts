@@ -12,6 +12,7 @@ export const PLAN_3_WAY: SplitPlan = {
 export const weighted3Way = defineCheck({
   id: "traffic-split.weighted-clusters-3-way",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "A route's weighted_clusters 50/30/20 splits requests in proportion (G-test, fixed n)",
   spec: "route.proto RouteAction.weighted_clusters (per-request choice in proportion to weight)",
   role: "data-plane",

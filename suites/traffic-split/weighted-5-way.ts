@@ -12,6 +12,7 @@ export const PLAN_5_WAY: SplitPlan = {
 export const weighted5Way = defineCheck({
   id: "traffic-split.weighted-clusters-5-way",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "A route's weighted_clusters 30/25/20/15/10 splits requests in proportion (G-test, fixed n)",
   spec: "route.proto RouteAction.weighted_clusters (per-request choice in proportion to weight)",
   role: "data-plane",

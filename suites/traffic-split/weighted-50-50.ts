@@ -12,6 +12,7 @@ export const PLAN_50_50: SplitPlan = {
 export const weighted5050 = defineCheck({
   id: "traffic-split.weighted-clusters-50-50",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "A route's weighted_clusters 50/50 splits requests 50/50 within ±3 points",
   spec: "route.proto RouteAction.weighted_clusters (per-request choice in proportion to weight)",
   role: "data-plane",

@@ -12,6 +12,7 @@ export const PLAN_90_10: SplitPlan = {
 export const weighted9010 = defineCheck({
   id: "traffic-split.weighted-clusters-90-10",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "A route's weighted_clusters 90/10 splits requests 90/10 within ±3 points",
   spec: "route.proto RouteAction.weighted_clusters (per-request choice in proportion to weight)",
   role: "data-plane",

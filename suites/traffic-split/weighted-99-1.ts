@@ -14,6 +14,7 @@ export const PLAN_99_1: SplitPlan = {
 export const weighted991 = defineCheck({
   id: "traffic-split.weighted-clusters-99-1",
   suite: "traffic-split",
+  statistics: { alpha: ALPHA, power: POWER },
   title: "A route's weighted_clusters 99/1 gives the 1 % cluster 1 % (+2 points) and never nothing",
   spec: "route.proto RouteAction.weighted_clusters (per-request choice in proportion to weight)",
   role: "data-plane",

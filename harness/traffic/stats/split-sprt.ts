@@ -1,28 +1,33 @@
-// Sequential check that a traffic split gives a target its expected share: "the share equals p0 within
-// tolerance δ" (H0: p = p0) against "the share deviates by at least δ" (H1: |p − p0| ≥ δ).
+// Sequential check that a traffic split gives a target its expected share: "the share equals p0" (H0) against
+// "the share deviates by at least δ" (H1: |p − p0| ≥ δ), with a sample cap.
 //
-// Design: two one-sided Wald SPRTs run side by side on the same samples, one of H0: p = p0 vs p = p0 − δ
-// and one of H0: p = p0 vs p = p0 + δ, each at level α/2 and error β (Sobel & Wald, Ann. Math. Stat. 20,
-// 1949; Armitage, JRSS B 12, 1950). A side that accepts H0 stops; the split is rejected as soon as either
-// side rejects, and accepted once both sides accepted. Error rates, by the union bound over the sides and
-// Wald's bounds for each: P(reject | p = p0) ≤ α (a correct split fails at most at rate α, the design's
-// false-fail rate), and P(accept | p = p0 ± δ) ≤ β, since accepting needs the side facing the true
-// deviation to accept H0. For |p − p0| > δ the test is more likely to reject; for 0 < |p − p0| < δ (the
-// indifference zone) either answer is acceptable. When p0 ± δ leaves (0, 1) that side cannot happen and is
-// dropped, and the remaining side gets the whole α. Reaching the sample cap undecided is "inconclusive".
-// Assumptions: each sample is an independent routing decision with a constant probability p of hitting
-// the target (send a new connection per sample where the split is per connection).
+// Design: two one-sided Wald SPRTs on the same samples, H0 p = p0 against p0 − δ ("below") and against
+// p0 + δ ("above") (Sobel & Wald, Ann. Math. Stat. 20, 1949; Armitage, JRSS B 12, 1950). The split is
+// rejected as soon as either side's log-likelihood ratio reaches ln A, and accepted at the first n where
+// both sides' LLRs are at or below their ln B at the same time; reaching the cap undecided is
+// "inconclusive" (never a pass). Unlike Sobel & Wald, a side is not frozen once it accepts: requiring both
+// at once costs nothing in power and lets the acceptance boundaries be looser, and it is the shape of the
+// optimal test for this problem (the Bayes test for {p0 − δ, p0, p0 + δ} computed by backward induction
+// accepts on nearly the same band). The thresholds are not Wald's bounds but calibrated for the cap on the
+// exact operating characteristic (split-sprt-design.ts), so the false-fail rate at p0 is ≤ α and the power
+// at p0 ± δ is ≥ 1 − β exactly — not only by a bound — for the declared cap. For |p − p0| > δ the test is
+// more likely to reject; for 0 < |p − p0| < δ (the indifference zone) either answer is acceptable. When
+// p0 ± δ leaves (0, 1) that side cannot happen and does not exist. Assumptions: each sample is an
+// independent routing decision with a constant probability p of hitting the target (send a new
+// connection per sample where the split is per connection).
 
-import { Sprt, type SprtDecision, type SprtState } from "./sprt.ts";
+import { SplitBoundaries } from "./split-boundaries.ts";
+import { designSplitSprt, type SplitSprtDesign, type SplitSprtOptions } from "./split-sprt-design.ts";
+import type { SprtDecision } from "./sprt.ts";
 
-export interface SplitSprtOptions {
-  /** Expected share p0 of the target, in (0, 1). */
-  expected: number;
-  /** Smallest deviation δ that must be detected. */
-  tolerance: number;
-  alpha: number;
-  beta: number;
-  maxSamples: number;
+export type { SplitSprtDesign, SplitSprtOptions } from "./split-sprt-design.ts";
+
+export interface SplitSideState {
+  /** Where this side's LLR stands at the final n: past ln A, at or below its ln B, or in between. */
+  decision: SprtDecision;
+  llr: number;
+  lnA: number;
+  lnB: number;
 }
 
 export interface SplitSprtState {
@@ -31,50 +36,56 @@ export interface SplitSprtState {
   llr: number;
   n: number;
   hits: number;
-  below?: SprtState;
-  above?: SprtState;
+  below?: SplitSideState;
+  above?: SplitSideState;
 }
 
+// One threshold table per design, shared by every test that runs it.
+const tables = new WeakMap<SplitSprtDesign, SplitBoundaries>();
+const boundariesOf = (design: SplitSprtDesign) => {
+  let b = tables.get(design);
+  if (!b) tables.set(design, (b = new SplitBoundaries(design)));
+  return b;
+};
+
 export class SplitSprt {
-  private readonly below?: Sprt;
-  private readonly above?: Sprt;
+  readonly design: SplitSprtDesign;
+  private readonly boundaries: SplitBoundaries;
   private readonly maxSamples: number;
   private n = 0;
   private hits = 0;
-  private decision: SprtDecision = "continue";
+  private status: SprtDecision = "continue";
 
-  constructor(options: SplitSprtOptions) {
-    const { expected: p0, tolerance: delta, alpha, beta, maxSamples } = options;
-    if (!(p0 > 0 && p0 < 1)) throw new RangeError(`SplitSprt expected: expected 0 < p0 < 1, got ${p0}`);
-    if (!(delta > 0)) throw new RangeError(`SplitSprt tolerance: expected > 0, got ${delta}`);
-    if (!(maxSamples >= 1)) throw new RangeError(`SplitSprt maxSamples: expected >= 1, got ${maxSamples}`);
-    const hasBelow = p0 - delta > 0;
-    const hasAbove = p0 + delta < 1;
-    if (!hasBelow && !hasAbove) {
-      throw new RangeError(
-        `SplitSprt tolerance: expected p0 ± δ inside (0, 1) on one side, got p0=${p0}, δ=${delta}`,
-      );
-    }
-    const sideAlpha = hasBelow && hasAbove ? alpha / 2 : alpha;
-    if (hasBelow) this.below = new Sprt({ p0, p1: p0 - delta, alpha: sideAlpha, beta });
-    if (hasAbove) this.above = new Sprt({ p0, p1: p0 + delta, alpha: sideAlpha, beta });
-    this.maxSamples = maxSamples;
+  /**
+   * Calibrates (memoized) the boundaries for `options`; a given `design` is used as is, e.g. with a
+   * smaller `maxSamples` to force truncation (its error rates hold for the cap it was calibrated for).
+   */
+  constructor(options: SplitSprtOptions & { design?: SplitSprtDesign }) {
+    if (!(options.maxSamples >= 1))
+      throw new RangeError(`SplitSprt maxSamples: expected >= 1, got ${options.maxSamples}`);
+    this.design = options.design ?? designSplitSprt(options);
+    this.boundaries = boundariesOf(this.design);
+    this.maxSamples = options.maxSamples;
   }
 
   /** Feeds one routing decision (true: the request reached the target); ignored once decided. */
   add(hit: boolean): SplitSprtState {
-    if (this.decision !== "continue") return this.state();
+    this.feed(hit);
+    return this.state();
+  }
+
+  /** As `add`, returning only the decision (no state object per sample). */
+  feed(hit: boolean): SprtDecision {
+    if (this.status !== "continue") return this.status;
     this.n += 1;
     if (hit) this.hits += 1;
-    const sides = [this.below, this.above].filter((s): s is Sprt => s !== undefined);
-    const decisions = sides.map((side) => {
-      const own = side.state().decision;
-      return own === "continue" ? side.add(hit).decision : own;
-    });
-    if (decisions.includes("reject-h0")) this.decision = "reject-h0";
-    else if (decisions.every((d) => d === "accept-h0")) this.decision = "accept-h0";
-    else if (this.n >= this.maxSamples) this.decision = "inconclusive";
-    return this.state();
+    this.status = this.boundaries.decide(this.n, this.hits);
+    if (this.status === "continue" && this.n >= this.maxSamples) this.status = "inconclusive";
+    return this.status;
+  }
+
+  get decision(): SprtDecision {
+    return this.status;
   }
 
   addAll(samples: Iterable<boolean>): SplitSprtState {
@@ -85,9 +96,20 @@ export class SplitSprt {
   }
 
   state(): SplitSprtState {
-    const below = this.below?.state();
-    const above = this.above?.state();
-    const llr = Math.max(below?.llr ?? -Infinity, above?.llr ?? -Infinity);
-    return { decision: this.decision, llr, n: this.n, hits: this.hits, below, above };
+    const llr = this.boundaries.llr(this.n, this.hits);
+    const { lnA, lnBBelow, lnBAbove } = this.design;
+    const side = (value: number | undefined, lnB: number): SplitSideState | undefined => {
+      if (value === undefined) return undefined;
+      const decision = value >= lnA ? "reject-h0" : value <= lnB ? "accept-h0" : "continue";
+      return { decision, llr: value, lnA, lnB };
+    };
+    return {
+      decision: this.status,
+      llr: Math.max(llr.below ?? -Infinity, llr.above ?? -Infinity),
+      n: this.n,
+      hits: this.hits,
+      below: side(llr.below, lnBBelow),
+      above: side(llr.above, lnBAbove),
+    };
   }
 }

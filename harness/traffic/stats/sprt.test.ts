@@ -1,22 +1,6 @@
 import { expect } from "chai";
 import { mulberry32 } from "./prng.ts";
-import { fixedSampleSize } from "./sample-size.ts";
-import { SplitSprt, type SplitSprtOptions } from "./split-sprt.ts";
 import { Sprt } from "./sprt.ts";
-
-/** Runs a fresh test per repetition on Bernoulli(p) samples from one seeded stream. */
-function simulate(options: SplitSprtOptions, p: number, runs: number, seed: number) {
-  const random = mulberry32(seed);
-  const tally = { "accept-h0": 0, "reject-h0": 0, inconclusive: 0, continue: 0, samples: 0 };
-  for (let i = 0; i < runs; i++) {
-    const test = new SplitSprt(options);
-    let state = test.state();
-    while (state.decision === "continue") state = test.add(random() < p);
-    tally[state.decision] += 1;
-    tally.samples += state.n;
-  }
-  return { ...tally, meanSamples: tally.samples / runs };
-}
 
 /** Three standard errors of a rate estimated from `runs` repetitions. */
 const margin = (rate: number, runs: number) => 3 * Math.sqrt((rate * (1 - rate)) / runs);
@@ -56,48 +40,5 @@ describe("traffic/stats/sprt", () => {
     }
     expect(falseRejects / runs).to.be.at.most(0.05 / 0.9 + margin(0.05, runs));
     expect(falseAccepts / runs).to.be.at.most(0.1 / 0.95 + margin(0.1, runs));
-  });
-
-  describe("SplitSprt (90/10 split, tolerance 3 points)", () => {
-    const options: SplitSprtOptions = {
-      expected: 0.9,
-      tolerance: 0.03,
-      alpha: 0.05,
-      beta: 0.1,
-      maxSamples: 20_000,
-    };
-    const runs = 1500;
-    const fixedN = fixedSampleSize(0.9, 0.03, 0.05, 0.9);
-
-    it("fails a correct 90/10 source at most at rate α, with fewer samples than fixed-n", () => {
-      const result = simulate(options, 0.9, runs, 1);
-      expect(result["reject-h0"] / runs, "false-fail rate").to.be.at.most(0.05 + margin(0.05, runs));
-      expect(result.inconclusive, "inconclusive runs").to.equal(0);
-      expect(result.meanSamples, `average samples vs fixed n=${fixedN}`).to.be.lessThan(fixedN);
-    });
-
-    it("catches an 87/13 source with probability at least 1 − β, with fewer samples than fixed-n", () => {
-      const result = simulate(options, 0.87, runs, 2);
-      expect(result["accept-h0"] / runs, "missed-deviation rate").to.be.at.most(0.1 + margin(0.1, runs));
-      expect(result.meanSamples, `average samples vs fixed n=${fixedN}`).to.be.lessThan(fixedN);
-    });
-
-    it("catches a 93/7 source as well (the other side)", () => {
-      const result = simulate(options, 0.93, runs, 3);
-      expect(result["accept-h0"] / runs, "missed-deviation rate").to.be.at.most(0.1 + margin(0.1, runs));
-    });
-
-    it("reports inconclusive when the cap is too small to decide", () => {
-      const result = simulate({ ...options, maxSamples: 50 }, 0.9, 100, 4);
-      expect(result.inconclusive).to.equal(100);
-    });
-  });
-
-  it("drops the side that would leave (0, 1) and gives the other side the whole α", () => {
-    const test = new SplitSprt({ expected: 0.98, tolerance: 0.05, alpha: 0.01, beta: 0.1, maxSamples: 1000 });
-    expect(test.state().above).to.equal(undefined);
-    const state = test.addAll(Array(400).fill(false));
-    expect(state.decision).to.equal("reject-h0");
-    expect(state.below?.decision).to.equal("reject-h0");
   });
 });

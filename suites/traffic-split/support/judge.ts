@@ -64,12 +64,13 @@ export function judgeSplit(
     }
     metrics[`server.${target}`] = serverCounts[target] ?? 0;
   }
-  const evidence: Evidence[] = [
+  // Built when a verdict is returned, so the excerpt carries the test statistic and SPRT fields set below.
+  const evidence = (): Evidence[] => [
     { label: "traffic records", file: "traffic.jsonl", content: result.records },
     {
       label: "split statistics",
       file: "split.json",
-      content: { metrics, sprt: result.sprt },
+      content: { metrics: { ...metrics }, sprt: result.sprt },
       excerpt: JSON.stringify(metrics),
     },
   ];
@@ -85,21 +86,21 @@ export function judgeSplit(
     const first = lost[0];
     return fail(
       `requests lost: expected 0, got ${lost.length} of ${result.records.length} (first: seq ${first.seq} ${first.error ?? `status ${first.status} ${first.responseFlags ?? ""}`})`,
-      evidence,
+      evidence(),
       metrics,
     );
   }
   const mismatches = crossCheck(result.records, serverCounts);
   if (mismatches.length > 0)
-    return fail(`client/server counts disagree: ${mismatches.join("; ")}`, evidence, metrics);
+    return fail(`client/server counts disagree: ${mismatches.join("; ")}`, evidence(), metrics);
   if ((result.counts[NO_TARGET] ?? 0) > 0)
     return fail(
       `samples that reached no declared target: expected 0, got ${result.counts[NO_TARGET]}`,
-      evidence,
+      evidence(),
       metrics,
     );
   if (result.decision === "aborted")
-    return inconclusive("sampling aborted before a decision", evidence, metrics);
+    return inconclusive("sampling aborted before a decision", evidence(), metrics);
 
   const method = plan.method;
   if (method.kind === "sprt") {
@@ -108,30 +109,38 @@ export function judgeSplit(
     const sides = [sprt.below, sprt.above].filter((s) => s !== undefined);
     metrics.statistic = `SPRT LLR ${fmt(sprt.llr, 3)} (max over sides; n ${sprt.n}, hits ${sprt.hits})`;
     metrics.sprtN = sprt.n;
-    metrics.cap = sprtPlan(plan)!.maxSamples;
+    const sequential = sprtPlan(plan)!;
+    metrics.cap = sequential.maxSamples;
+    if (sequential.design) {
+      // The design's exact error rates for this cap (harness/traffic/stats/split-sprt-design.ts).
+      const d = sequential.design;
+      metrics.boundaries = `reject: an LLR ≥ ${fmt(d.lnA, 3)}; accept: LLRs ≤ ${fmt(d.lnBBelow, 3)} (below), ${fmt(d.lnBAbove, 3)} (above)`;
+      metrics.exactFalseFail = Number(d.falseFail.toPrecision(3));
+      metrics.exactPower = fmt(d.power, 5);
+    }
     metrics.sides = sides.map((s) => s.decision).join(",");
     const guard = nonZeroGuardSamples(plan);
     const zero = Object.keys(plan.weights).filter((t) => (result.counts[t] ?? 0) === 0);
     if (guard > 0 && zero.length > 0)
       return fail(
         `targets with weight > 0 got no request in ${n} samples: ${zero.join(", ")} (a correct split shows each at least once with probability ≥ 1 − α/2)`,
-        evidence,
+        evidence(),
         metrics,
       );
     const claim = `share of ${method.target}: expected ${fmt(p0)} ± ${tolerance}`;
     if (sprt.decision === "reject-h0")
       return fail(
         `${claim}, got ${fmt(sprt.hits / sprt.n)} (SPRT rejected at n=${sprt.n}, α=${alpha}); ${observed}`,
-        evidence,
+        evidence(),
         metrics,
       );
     if (sprt.decision === "inconclusive")
       return inconclusive(
         `${claim}: SPRT undecided at its cap of ${metrics.cap} samples; ${observed}`,
-        evidence,
+        evidence(),
         metrics,
       );
-    return pass(evidence, metrics);
+    return pass(evidence(), metrics);
   }
 
   // Fixed n: weight-0 targets exactly zero, then the G-test over the positive weights.
@@ -139,7 +148,11 @@ export function judgeSplit(
   const leaked = zeroTargets.filter((t) => (result.counts[t] ?? 0) > 0);
   if (leaked.length > 0) {
     const detail = leaked.map((t) => `${t}: ${result.counts[t]}`).join(", ");
-    return fail(`requests to weight-0 targets: expected exactly 0, got ${detail} of ${n}`, evidence, metrics);
+    return fail(
+      `requests to weight-0 targets: expected exactly 0, got ${detail} of ${n}`,
+      evidence(),
+      metrics,
+    );
   }
   const positive = positiveWeights(plan.weights);
   const names = Object.keys(positive);
@@ -152,8 +165,8 @@ export function judgeSplit(
   if (g.pValue < alpha)
     return fail(
       `split ${describeWeights(positive)}: G-test rejects at α=${alpha} (G=${fmt(g.g, 2)}, df ${g.df}, p=${g.pValue.toPrecision(3)}, n=${n}); ${observed}`,
-      evidence,
+      evidence(),
       metrics,
     );
-  return pass(evidence, metrics);
+  return pass(evidence(), metrics);
 }
