@@ -32,6 +32,7 @@ export async function buildGoControlPlane(timeoutMs = 15 * 60_000): Promise<stri
 
 export class GoControlPlane implements ControlPlaneBuilder {
   private adsOrdered = false;
+  private adsCache = true;
   private verbose = false;
   private startTimeoutMs = 20_000;
   private binary?: string;
@@ -39,6 +40,16 @@ export class GoControlPlane implements ControlPlaneBuilder {
   /** go-control-plane's ordered ADS responses (sotw.WithOrderedADS). */
   withOrderedAds(on = true): this {
     this.adsOrdered = on;
+    return this;
+  }
+
+  /**
+   * The snapshot cache's ADS mode (default on). It is cache-wide, and in ADS mode a SotW request that
+   * names a subset of a type's resources is never answered, on per-type streams too: a per-type fleet
+   * runs go-control-plane without it (startControlPlane turns it off for the per-type variants).
+   */
+  withAdsCache(on: boolean): this {
+    this.adsCache = on;
     return this;
   }
 
@@ -61,6 +72,7 @@ export class GoControlPlane implements ControlPlaneBuilder {
   async start(): Promise<StartedGoControlPlane> {
     const binary = this.binary ?? (await buildGoControlPlane());
     const args = ["--xds-port=0", "--adapter-port=0"];
+    if (!this.adsCache) args.push("--ads-cache=false");
     if (this.adsOrdered) args.push("--ads-ordered");
     if (this.verbose) args.push("--verbose");
     return startAdapterProcess("go-control-plane", binary, args, { startTimeoutMs: this.startTimeoutMs });

@@ -1,7 +1,6 @@
-import { defineCheck } from "../../harness/checks/define.ts";
 import { pinnedToOne } from "./support/observe.ts";
-import { backend, echoService, HTTP_PORT, HTTP_SLICE_PORT, slice, THREE_PODS } from "./support/objects.ts";
-import { runParity } from "./support/run-parity.ts";
+import { backend, httpServiceState, podEndpoints, THREE_PODS } from "./support/objects.ts";
+import { defineParityCheck } from "./support/define-parity.ts";
 import { CLUSTER_IP } from "./support/topology.ts";
 
 const PODS = ["echo-0", "echo-1", "echo-2"];
@@ -10,52 +9,29 @@ const PODS = ["echo-0", "echo-1", "echo-2"];
 // `recent` match / nftables affinity sets, 10800 s by default). The translator expresses it as a ring
 // hash on the source IP, so the sidecar must also send every request from the pod to one endpoint (which
 // one may differ between the paths; the idle timeout has no xDS counterpart, see EXPECTATIONS.md).
-export const sessionAffinity = defineCheck({
+export const sessionAffinity = defineParityCheck({
   id: "parity.session-affinity",
-  suite: "parity",
-  title: "[must-match] sessionAffinity ClientIP sends every connection from a client to one pod",
+  title: "sessionAffinity ClientIP sends every connection from a client to one pod",
   spec: "kubernetes: reference/networking/virtual-ips#session-affinity",
-  role: "control-plane",
-  requires: ["kube", "reference-cp"],
-  appliesTo: (v) => v.transport === "sotw" && v.mode === "ads",
-  twins: [
+  twin: {
+    fault: "ignore-affinity",
+    description: "the translator ignores sessionAffinity: the sidecar spreads the client's requests",
+  },
+  tag: "must-match",
+  behaviour: "ClientIP session affinity",
+  pods: THREE_PODS,
+  steps: [
     {
-      name: "translator:ignore-affinity",
-      description: "the translator ignores sessionAffinity: the sidecar spreads the client's requests",
-      params: { translatorFault: "ignore-affinity" },
+      name: "three ready endpoints, ClientIP affinity",
+      state: (t) => httpServiceState(podEndpoints(t, PODS), { sessionAffinity: "ClientIP" }),
+      rules: (t) => ({ present: [CLUSTER_IP, ...PODS.map((p) => t.ip(p))] }),
+      traffic: [{ label: "30 requests, new connection each", port: 80, count: 30 }],
+      expected: { kubeProxy: "all to one pod", sidecar: "all to one pod" },
+      judge: ([obs]) =>
+        pinnedToOne(
+          obs!,
+          PODS.map((p) => backend(p)),
+        ),
     },
   ],
-  timeoutMs: 120_000,
-  run: (ctx) =>
-    runParity(ctx, {
-      tag: "must-match",
-      behaviour: "ClientIP session affinity",
-      pods: THREE_PODS,
-      steps: [
-        {
-          name: "three ready endpoints, ClientIP affinity",
-          state: (t) => {
-            const service = echoService([HTTP_PORT], { sessionAffinity: "ClientIP" });
-            return {
-              services: [service],
-              slices: [
-                slice(
-                  service,
-                  PODS.map((p) => ({ ip: t.ip(p), podName: p })),
-                  [HTTP_SLICE_PORT],
-                ),
-              ],
-            };
-          },
-          rules: (t) => ({ present: [CLUSTER_IP, ...PODS.map((p) => t.ip(p))] }),
-          traffic: [{ label: "30 requests, new connection each", port: 80, count: 30 }],
-          expected: { kubeProxy: "all to one pod", sidecar: "all to one pod" },
-          judge: ([obs]) =>
-            pinnedToOne(
-              obs!,
-              PODS.map((p) => backend(p)),
-            ),
-        },
-      ],
-    }),
 });

@@ -8,7 +8,7 @@ import {
   type ServicePort,
   type SliceEndpoint,
 } from "../../../harness/clusters/kube-types.ts";
-import { CLUSTER_IP, NAMESPACE, type EchoPodSpec } from "./topology.ts";
+import { CLUSTER_IP, NAMESPACE, type EchoPodSpec, type KubeState, type ParityTopology } from "./topology.ts";
 
 export const SERVICE_NAME = "echo";
 
@@ -37,3 +37,18 @@ export const HTTP_PORT: ServicePort = { name: "http", port: 80, targetPort: 8080
 export const HTTP_SLICE_PORT: EndpointPort = { name: "http", port: 8080, protocol: "TCP" };
 
 export const backend = (pod: string, port = 8080) => `${pod}:${port}`;
+
+/** Endpoints for pods by name (ready and serving unless `conditions` says otherwise for a pod). */
+export function podEndpoints(
+  t: ParityTopology,
+  pods: string[],
+  conditions: (pod: string) => Partial<SliceEndpoint> = () => ({}),
+): SliceEndpoint[] {
+  return pods.map((p) => ({ ip: t.ip(p), podName: p, ...conditions(p) }));
+}
+
+/** The state most steps need: the HTTP Service (80 → 8080) and one slice of `endpoints`. */
+export function httpServiceState(endpoints: SliceEndpoint[], spec: Partial<Service["spec"]> = {}): KubeState {
+  const service = echoService([HTTP_PORT], spec);
+  return { services: [service], slices: [slice(service, endpoints, [HTTP_SLICE_PORT])] };
+}

@@ -13,6 +13,7 @@ import { proxyModeSupport } from "../../../harness/clusters/local/kube-proxy.ts"
 import type { ProxyMode } from "../../../harness/clusters/types.ts";
 import { isTranslatorFault, TRANSLATOR_FAULTS } from "../../../harness/translate/faults.ts";
 import { observe, summary, type Observation, type Traffic } from "./observe.ts";
+import type { FeedKind } from "./feeds.ts";
 import { Sidecar } from "./sidecar.ts";
 import { parityTable } from "./table.ts";
 import { CLUSTER_IP, ParityTopology, type EchoPodSpec, type KubeState } from "./topology.ts";
@@ -57,7 +58,7 @@ export async function runParity(ctx: CheckContext, spec: ParitySpec): Promise<Ve
     return skipped("the local cluster needs Linux and root (ip netns, iptables, nft)");
   ctx.phase("starting the local cluster");
   const topo = await ParityTopology.start(spec.pods);
-  const sidecar = new Sidecar(topo.cluster, topo.sidecarPod, faultParam);
+  const sidecar = new Sidecar(topo.cluster, topo.sidecarPod, faultParam, feedOf(ctx.cell.cp));
   const outcomes: PathOutcome[] = [];
   const evidence: Evidence[] = [];
   try {
@@ -98,9 +99,15 @@ export async function runParity(ctx: CheckContext, spec: ParitySpec): Promise<Ve
       });
       evidence.push(
         {
-          label: `xDS from the translator (${step.name})`,
+          label: `xDS from the translator (${step.name}, ${sidecar.feedKind})`,
           file: `xds-${slug(step.name)}.json`,
-          content: sidecar.lastTranslation ?? {},
+          content: sidecar.lastPush
+            ? {
+                version: sidecar.lastPush.version,
+                sources: sidecar.lastPush.sources,
+                ...sidecar.lastPush.translation,
+              }
+            : {},
         },
         {
           label: `Envoy config dump (${step.name})`,
@@ -122,6 +129,12 @@ export async function runParity(ctx: CheckContext, spec: ParitySpec): Promise<Ve
     await topo.stop();
   }
   return verdictOf(spec, outcomes, evidence, faultParam);
+}
+
+/** The sidecar's feed for the cell's control plane (features.ts offers "kube-translator" for both). */
+function feedOf(cp: string): FeedKind {
+  if (cp === "reference" || cp === "kube-reference") return cp;
+  throw new Error(`control plane "${cp}": expected reference or kube-reference for the sidecar path`);
 }
 
 /**

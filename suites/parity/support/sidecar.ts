@@ -1,5 +1,6 @@
-// Path B: an Envoy sidecar in the "sidecar" pod, fed by the reference xDS server with the translator's
-// output for the Services and EndpointSlices stored in the API server, and reached by transparent
+// Path B: an Envoy sidecar in the "sidecar" pod, fed with the translator's output for the Services and
+// EndpointSlices stored in the API server (feeds.ts: translated in process, or by the kube-reference
+// control plane watching the API server), and reached by transparent
 // interception: an iptables REDIRECT in the pod's own network namespace sends every TCP connection to the
 // Service CIDR to Envoy's outbound listener, as Istio's istio-iptables does (ISTIO_OUTPUT →
 // ISTIO_REDIRECT → REDIRECT --to-ports 15001). Istio excludes the sidecar's own traffic by its uid (1337);
@@ -10,14 +11,14 @@ import { join } from "node:path";
 import type { LocalPod, StartedLocalCluster } from "../../../harness/clusters/local/local-cluster.ts";
 import { SERVICE_CIDR } from "../../../harness/clusters/local/local-cluster.ts";
 import { nsExec } from "../../../harness/clusters/local/netns.ts";
+import { NODE_NAME_METADATA, sourceKey } from "../../../harness/controlplanes/kube-reference.ts";
 import { envoyBootstrapYaml } from "../../../harness/dataplanes/envoy-bootstrap.ts";
 import { findEnvoy } from "../../../harness/dataplanes/envoy-binary.ts";
 import { LISTENER_TYPE_URL, ROUTE_TYPE_URL } from "../../../harness/proto/type-urls.ts";
-import { translateWithFault, type TranslatorFault } from "../../../harness/translate/faults.ts";
-import type { Translation } from "../../../harness/translate/services.ts";
+import type { TranslatorFault } from "../../../harness/translate/faults.ts";
 import type { ChildHandle } from "../../../harness/util/child.ts";
 import type { RequestEvent } from "../../../harness/xds/events.ts";
-import { ReferenceServer } from "../../../harness/xds/server.ts";
+import { startFeed, type FeedKind, type Pushed, type SidecarFeed } from "./feeds.ts";
 import type { KubeState } from "./topology.ts";
 
 export const OUTBOUND_PORT = 15001;
@@ -34,71 +35,86 @@ export const REDIRECT_RULES: string[][] = [
 ];
 
 export class Sidecar {
-  private server?: ReferenceServer;
+  private feed?: SidecarFeed;
   private envoy?: ChildHandle;
-  private version = 0;
+  private served = new Set<string>();
   readonly nodeId: string;
-  lastTranslation?: Translation;
+  /** What the last push served, and what it was made from. */
+  lastPush?: Pushed;
 
   constructor(
     private readonly cluster: StartedLocalCluster,
     readonly pod: LocalPod,
     private readonly fault: TranslatorFault | undefined,
+    readonly feedKind: FeedKind = "reference",
   ) {
     this.nodeId = `sidecar-${cluster.name}`;
   }
 
-  /** Translates `state` (read back from the API server) and waits until Envoy has ACKed all of it. */
+  /** Serves `state` (as read back from the API server) and waits until Envoy has ACKed all of it. */
   async apply(state: KubeState): Promise<void> {
-    const translation = translateWithFault(
-      state.services,
-      state.slices,
-      { nodeName: this.cluster.nodeName, listenerAddress: "127.0.0.1", listenerPort: OUTBOUND_PORT },
-      this.fault,
-    );
-    this.lastTranslation = translation;
-    const version = String(++this.version);
-    if (!this.server) return this.boot(version, translation);
+    const keys = new Set([...state.services, ...state.slices].map(sourceKey));
+    const gone = [...this.served].filter((k) => !keys.has(k));
+    this.served = keys;
+    if (!this.feed) return this.boot(state);
     const nacks: RequestEvent[] = [];
     const onRequest = (e: RequestEvent) => e.classification === "nack" && nacks.push(e);
-    this.server.on("request", onRequest);
+    const server = this.feed.server;
+    server.on("request", onRequest);
     try {
-      const result = await this.server.apply(this.nodeId, { version, resources: translation.resources });
-      await this.server.waitForQuiescence(this.nodeId, 15_000);
-      const bad = result.steps.filter((s) => s.outcome === "timeout" || s.outcome === "nacked");
-      if (bad.length > 0 || nacks.length > 0)
-        throw new Error(
-          `sidecar xDS v${version}: expected every type ACKed, got ${[...bad.map((s) => `${s.typeUrl.split(".").pop()} ${s.outcome}`), ...nacks.map((n) => `NACK ${n.errorDetail?.message}`)].join("; ")}`,
-        );
+      const pushed = (this.lastPush = await this.feed.push(this.nodeId, state, gone));
+      await server.waitForQuiescence(this.nodeId, 15_000);
+      assertAcked(pushed, nacks);
     } finally {
-      this.server.off("request", onRequest);
+      server.off("request", onRequest);
     }
   }
 
-  private async boot(version: string, translation: Translation): Promise<void> {
-    const server = (this.server = await new ReferenceServer().start());
+  private async boot(state: KubeState): Promise<void> {
+    const translate = { listenerAddress: "127.0.0.1", listenerPort: OUTBOUND_PORT };
+    const feed = (this.feed = await startFeed(this.feedKind, this.cluster, translate, this.fault));
+    const server = feed.server;
     for (const rule of REDIRECT_RULES) await nsExec(this.pod.netns, "iptables", rule);
-    await server.apply(this.nodeId, { version, resources: translation.resources });
+    let acked: Promise<void> | undefined;
+    if (feed.servesBeforeConnect) {
+      const pushed = (this.lastPush = await feed.push(this.nodeId, state, []));
+      acked = waitForAcks(server, this.nodeId, [LISTENER_TYPE_URL, ROUTE_TYPE_URL], pushed.version, 30_000);
+    }
     const xds = await this.cluster.exposeToPod(this.pod, server.port);
     const bootstrap = join(this.cluster.dir, "sidecar-bootstrap.yaml");
     writeFileSync(
       bootstrap,
       envoyBootstrapYaml({
-        node: { id: this.nodeId, cluster: "sidecar" },
+        // NODE_NAME: the Kubernetes node, as istio-agent tells istiod (internalTrafficPolicy Local).
+        node: {
+          id: this.nodeId,
+          cluster: "sidecar",
+          metadata: { [NODE_NAME_METADATA]: this.cluster.nodeName },
+        },
         xds: { mode: "ads", transport: "sotw", address: xds.address },
         adminPort: ADMIN_PORT,
       }),
     );
-    const acked = waitForAcks(server, this.nodeId, [LISTENER_TYPE_URL, ROUTE_TYPE_URL], version, 30_000);
     this.envoy = await this.cluster.startInPod(
       this.pod,
       findEnvoy(),
       ["-c", bootstrap, "--log-level", "warning", "--concurrency", "1", "--disable-hot-restart"],
       { name: "envoy", logFile: join(this.cluster.dir, "sidecar-envoy.log") },
     );
-    await acked.catch((e: Error) =>
-      Promise.reject(new Error(`${e.message}; envoy said:\n${this.envoy?.logs(20) ?? ""}`)),
-    );
+    const envoySaid = (e: Error) =>
+      Promise.reject(new Error(`${e.message}; envoy said:\n${this.envoy?.logs(20) ?? ""}`));
+    if (acked) return acked.catch(envoySaid);
+    // The control plane pushes once Envoy connects: wait for that push, then for every ACK.
+    const nacks: RequestEvent[] = [];
+    const onRequest = (e: RequestEvent) => e.classification === "nack" && nacks.push(e);
+    server.on("request", onRequest);
+    try {
+      const pushed = (this.lastPush = await feed.push(this.nodeId, state, []).catch(envoySaid));
+      await server.waitForQuiescence(this.nodeId, 15_000);
+      assertAcked(pushed, nacks);
+    } finally {
+      server.off("request", onRequest);
+    }
   }
 
   /** Envoy's /config_dump (with EDS) as JSON text, through a bridge into the pod. */
@@ -121,9 +137,17 @@ export class Sidecar {
     return this.envoy?.logs(50) ?? "";
   }
 
-  /** Envoy and bridges stop with the cluster (they run in its pods); the server is ours. */
+  /** Envoy and bridges stop with the cluster (they run in its pods); the feed is ours. */
   async stop(): Promise<void> {
     await this.envoy?.stop({ graceMs: 2000 });
-    await this.server?.stop();
+    await this.feed?.stop();
   }
+}
+
+function assertAcked(pushed: Pushed, nacks: RequestEvent[]): void {
+  const bad = pushed.result.steps.filter((s) => s.outcome === "timeout" || s.outcome === "nacked");
+  if (bad.length > 0 || nacks.length > 0)
+    throw new Error(
+      `sidecar xDS ${pushed.version}: expected every type ACKed, got ${[...bad.map((s) => `${s.typeUrl.split(".").pop()} ${s.outcome}`), ...nacks.map((n) => `NACK ${n.errorDetail?.message}`)].join("; ")}`,
+    );
 }
