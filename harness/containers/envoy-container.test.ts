@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
-import { execa } from "execa";
 import type { StartedTestContainer } from "testcontainers";
 import { freePort } from "../util/free-port.ts";
-import { ensureDockerEngine, MANAGED_LABEL } from "./docker-engine.ts";
+import { ensureDockerEngine } from "./docker-engine.ts";
 import { envoyContainer } from "./envoy-container.ts";
 import { ensureEnvoyImage } from "./envoy-image.ts";
+import { managedContainers, removeLeftoverContainers } from "./session.ts";
 
 // Tells this run's containers apart from those of other test processes sharing the engine.
 const RUN_LABEL = "org.xdsc.test-run";
@@ -39,11 +39,7 @@ static_resources:
 `;
 }
 
-async function runContainers(): Promise<string[]> {
-  const filters = ["--filter", `label=${RUN_LABEL}=${runId}`, "--filter", `label=${MANAGED_LABEL}=true`];
-  const ps = await execa("docker", ["ps", "--all", "--quiet", ...filters]);
-  return ps.stdout.split("\n").filter(Boolean);
-}
+const runContainers = () => managedContainers({ [RUN_LABEL]: runId });
 
 /** Starts Envoy, hands it to `use` and always stops (and so removes) the container. */
 async function withEnvoy(
@@ -76,9 +72,8 @@ describe("envoy container", function () {
   });
 
   afterEach(async () => {
-    // Leaks are bugs: assert none, then remove them so one failure does not cascade.
-    const left = await runContainers();
-    if (left.length > 0) await execa("docker", ["rm", "--force", ...left], { reject: false });
+    // Leaks are bugs: assert none, after removing them so one failure does not cascade.
+    const left = await removeLeftoverContainers({ [RUN_LABEL]: runId });
     expect(left, "containers left behind").to.deep.equal([]);
   });
 

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { ensureDockerEngine, MANAGED_LABEL } from "../containers/docker-engine.ts";
+import { ensureDockerEngine } from "../containers/docker-engine.ts";
 import { ensureEnvoyImage } from "../containers/envoy-image.ts";
-import { SESSION_LABEL, sessionId } from "../containers/session.ts";
+import { managedContainers, removeLeftoverContainers } from "../containers/session.ts";
 import { freePort } from "../util/free-port.ts";
 import { waitFor } from "./envoy-admin.ts";
 import { EnvoyContainer } from "./envoy-container.ts";
@@ -30,12 +30,6 @@ async function closedXds(): Promise<XdsClientConfig> {
 
 async function containerExists(name: string): Promise<boolean> {
   return (await execa("docker", ["container", "inspect", name], { reject: false })).exitCode === 0;
-}
-
-async function sessionContainers(): Promise<string[]> {
-  const filters = ["--filter", `label=${SESSION_LABEL}=${sessionId()}`, "--filter", `label=${MANAGED_LABEL}`];
-  const ps = await execa("docker", ["ps", "--all", "--format", "{{.Names}}", ...filters]);
-  return ps.stdout.split("\n").filter(Boolean);
 }
 
 async function buildDirs(pid: number): Promise<string[]> {
@@ -78,9 +72,7 @@ describe("EnvoyContainer", function () {
   });
 
   afterEach(async () => {
-    const left = await sessionContainers();
-    if (left.length > 0) await execa("docker", ["rm", "--force", ...left], { reject: false });
-    expect(left, "containers left behind").to.deep.equal([]);
+    expect(await removeLeftoverContainers(), "containers left behind").to.deep.equal([]);
     expect(await buildDirs(process.pid), "image build dirs left behind").to.deep.equal([]);
   });
 
@@ -95,7 +87,7 @@ describe("EnvoyContainer", function () {
     expect(info.node).to.include({ id: node.id, cluster: node.cluster });
     expect((await envoy.admin.ready()).state).to.be.oneOf(["PRE_INITIALIZING", "INITIALIZING"]);
     expect(envoy.adminAddress).to.match(/^127\.0\.0\.1:\d+$/);
-    expect(await sessionContainers()).to.deep.equal([envoy.containerName]);
+    expect(await managedContainers()).to.deep.equal([envoy.containerName]);
     const error = await envoy.waitForReady({ timeoutMs: 300 }).catch((e: Error) => e);
     expect(String(error)).to.match(
       /LIVE: not reached after 300ms; last seen: \/ready says (PRE_)?INITIALIZING/,

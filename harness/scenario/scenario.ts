@@ -6,6 +6,8 @@ import { renderFixture } from "../fixtures/render.ts";
 import type { ReferenceServerOptions } from "../xds/server.ts";
 import { Stack } from "./stack.ts";
 import { dataPlaneBuilder } from "../dataplanes/registry.ts";
+import { EnvoyBuilder } from "../dataplanes/envoy-builder.ts";
+import type { DataPlaneBuilder } from "../dataplanes/types.ts";
 import type { Variant } from "./variant.ts";
 
 export interface ScenarioOptions {
@@ -50,7 +52,7 @@ export async function startScenario(fixture: Fixture, opts: ScenarioOptions): Pr
       rendered.version,
       rendered.resources.map((r) => r.json),
     );
-    const dp = await stack.startDataPlane(dataPlaneBuilder(opts.dataPlane ?? "envoy"));
+    const dp = await stack.startDataPlane(withFixtureSettings(fixture, opts.dataPlane ?? "envoy"));
     if (opts.waitReady !== false) {
       await stack.waitForAcked(rendered.version, opts.timeoutMs ?? 15_000);
       await dp.waitForReady({ timeoutMs: opts.timeoutMs ?? 15_000 });
@@ -60,4 +62,16 @@ export async function startScenario(fixture: Fixture, opts: ScenarioOptions): Pr
     await stack.stop();
     throw e;
   }
+}
+
+/** The data plane's builder with the fixture's data_plane settings applied (they need Envoy). */
+function withFixtureSettings(fixture: Fixture, name: string): DataPlaneBuilder {
+  const builder = dataPlaneBuilder(name);
+  const drain = fixture.dataPlane?.drain_time_s;
+  if (drain === undefined) return builder;
+  if (!(builder instanceof EnvoyBuilder))
+    throw new Error(
+      `${fixture.file}: data_plane.drain_time_s: expected an Envoy data plane (envoy, envoy-container), got "${name}"`,
+    );
+  return builder.withArgs("--drain-time-s", String(drain));
 }

@@ -67,7 +67,9 @@ export async function startControlPlane(
     throw new Error(
       `control plane "${name}": has no ordering policies or fault modes (reference server only)`,
     );
-  if (name === "go-control-plane") return new GoControlPlane().start();
+  // Per-type variants: a fleet on per-type streams runs go-control-plane's cache without ADS mode.
+  if (name === "go-control-plane")
+    return new GoControlPlane().withAdsCache(variant.mode !== "per-type").start();
   if (name === "external") {
     if (!externalControlPlane)
       throw new Error(
@@ -75,8 +77,12 @@ export async function startControlPlane(
       );
     return new ExternalControlPlane(externalControlPlane).start();
   }
+  if (name === "kube-reference")
+    throw new Error(
+      `control plane "kube-reference": configured by Kubernetes objects only (it watches a cluster), not by fixture snapshots; only checks that require "kube-translator" run on it`,
+    );
   throw new Error(
-    `control plane "${name}": unknown to the harness (known: reference, go-control-plane, external)`,
+    `control plane "${name}": unknown to the harness (known: reference, go-control-plane, kube-reference, external)`,
   );
 }
 

@@ -118,6 +118,17 @@ async function runWait(
       return;
     case "listener-ready":
       await stack.dp.listenerAddress(event.listener, { timeoutMs });
+      return;
+    case "reconnect": {
+      const first = Math.min(...stack.tap.entries().map((e) => e.stream));
+      const type = event.typeUrl ? `${event.typeUrl.split(".").pop()} ` : "";
+      await stack.tap.waitFor(
+        (e) =>
+          e.direction === "request" && e.stream > first && (!event.typeUrl || e.typeUrl === event.typeUrl),
+        `a ${type}request on an xDS stream after the first (stream ${first}): the data plane reconnecting`,
+        timeoutMs,
+      );
+    }
   }
 }
 
@@ -172,6 +183,14 @@ export function judge(
   const xds = transcriptCounts(entries);
   if (step.xds.nacks) check("NACKs", step.xds.nacks, xds.nacks, "");
   if (step.xds.nack_resends) check("resends of a NACKed version", step.xds.nack_resends, xds.nackResends, "");
+  // A (re)subscription on a stream that opened in this window: what a data plane asks for after a reconnect.
+  const opened = new Set(entries.filter((e) => e.direction === "open").map((e) => e.stream));
+  for (const [name, p] of Object.entries(step.resubscribed)) {
+    const naming = entries.filter(
+      (e) => e.direction === "request" && opened.has(e.stream) && e.resourceNames?.includes(name),
+    );
+    check(`requests naming "${name}" on streams opened since the previous expect`, p, naming.length, "");
+  }
   for (const [b, p] of Object.entries(step.backends)) check(`backend "${b}"`, p, s.byBackend[b] ?? 0);
   if (step.losses) check("lost requests", step.losses, s.losses);
   for (const [code, p] of Object.entries(step.statuses)) check(`status ${code}`, p, s.byStatus[code] ?? 0);

@@ -5,11 +5,11 @@
 import http2 from "node:http2";
 import {
   headerValue,
+  settleOnce,
   type RequestClient,
   type RequestClientOptions,
   type RequestOutcome,
 } from "./request-client.ts";
-import { classifyError, nowMs, RequestTimeoutError } from "./traffic-record.ts";
 
 // Connection-specific headers are illegal in HTTP/2 (RFC 9113 §8.2.2); Host becomes :authority.
 const FORBIDDEN = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
@@ -58,44 +58,22 @@ function sendOne(
   headers: http2.OutgoingHttpHeaders,
   options: RequestClientOptions,
 ): Promise<RequestOutcome> {
-  return new Promise((resolve) => {
-    let settled = false;
-    let response: Omit<RequestOutcome, "endedAt"> = {};
-    const finish = (outcome: Omit<RequestOutcome, "endedAt">) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ...response, ...outcome, endedAt: nowMs() });
-    };
-    const fail = (error: unknown) =>
-      finish({ error: classifyError(error), errorMessage: (error as Error)?.message ?? String(error) });
-
-    let stream: http2.ClientHttp2Stream;
-    try {
-      stream = session.request(headers, { endStream: true });
-    } catch (error) {
-      fail(error);
-      return;
-    }
-    const timer = setTimeout(() => {
-      const error = new RequestTimeoutError(options.timeoutMs);
-      fail(error);
-      stream.close(http2.constants.NGHTTP2_CANCEL);
-    }, options.timeoutMs);
-    stream.on("response", (h) => {
-      response = {
+  return settleOnce(options.timeoutMs, (sink) => {
+    const stream = session.request(headers, { endStream: true });
+    stream.on("response", (h) =>
+      sink.response({
         status: Number(h[":status"]),
         backend: headerValue(h["x-backend-id"]),
         responseFlags: headerValue(h["x-envoy-response-flags"]),
-      };
-    });
+      }),
+    );
     stream.on("data", () => {});
-    stream.on("end", () => finish({}));
-    stream.on("error", fail);
+    stream.on("end", () => sink.finish());
+    stream.on("error", sink.fail);
     stream.on("close", () => {
-      if (settled) return;
       const message = `stream closed before the response ended (RST_STREAM code ${stream.rstCode})`;
-      fail(Object.assign(new Error(message), { code: "ERR_HTTP2_STREAM_ERROR" }));
+      sink.fail(Object.assign(new Error(message), { code: "ERR_HTTP2_STREAM_ERROR" }));
     });
+    return () => stream.close(http2.constants.NGHTTP2_CANCEL);
   });
 }

@@ -1,7 +1,7 @@
-import { defineCheck, fail } from "../../harness/checks/define.ts";
-import { waitFor } from "../../harness/dataplanes/envoy-admin.ts";
-import { isLoss } from "../../harness/traffic/load-driver.ts";
-import { lossVerdict, runUnderLoad } from "./under-load.ts";
+import { defineCheck } from "../../harness/checks/define.ts";
+import { activeVerdict, watchClusterActive, type ClusterActiveWatch } from "./cluster-active.ts";
+import { TWINS } from "./twins.ts";
+import { runUnderLoad } from "./under-load.ts";
 
 const CLUSTER = "backend";
 /**
@@ -11,16 +11,10 @@ const CLUSTER = "backend";
  */
 const ACTIVE_DEADLINE_MS = 5000;
 
-interface DumpedCluster {
-  version_info?: string;
-  cluster?: { name?: string; lb_subset_config?: { default_subset?: { color?: string } } };
+interface SubsetCluster {
+  lb_subset_config?: { default_subset?: { color?: string } };
 }
-
-/** The active and warming versions of CLUSTER in a config dump, as "color@version_info". */
-function describe(configs: readonly object[] | undefined): string {
-  const own = ((configs ?? []) as DumpedCluster[]).filter((e) => e.cluster?.name === CLUSTER);
-  return own.map((e) => `${e.cluster?.lb_subset_config?.default_subset?.color}@${e.version_info}`).join(",");
-}
+const color = (c: SubsetCluster | undefined) => c?.lb_subset_config?.default_subset?.color;
 
 // xds_protocol#resource-warming: an updated EDS cluster completes warming only when a
 // ClusterLoadAssignment is supplied, even an unchanged one. A control plane that answers EDS only when
@@ -34,54 +28,19 @@ export const clusterUpdateUnderLoad = defineCheck({
   role: "control-plane",
   requires: ["envoy-admin", "http-listener"],
   fixture: "make-before-break/cluster-update.yaml",
-  twins: [
-    {
-      name: "fault:ignore-unchanged-eds",
-      description:
-        "does not answer an EDS request whose assignment did not change (go-control-plane#245): the updated cluster stays warming",
-      server: { faults: ["ignore-unchanged-eds"] },
-    },
-  ],
+  twins: [TWINS.ignoreUnchangedEds],
   timeoutMs: 30_000,
   async run(ctx) {
-    const samples: string[] = [];
-    let active: Promise<string | Error> = Promise.resolve(new Error("the change never started"));
+    let watch: ClusterActiveWatch | undefined;
     const result = await runUnderLoad(ctx, [{ listener: "ingress", connection: "reuse" }], undefined, (s) => {
-      active = waitFor(
-        async () => {
-          const dump = await s.dp.admin.configDump({ resource: "dynamic_active_clusters" });
-          const warm = await s.dp.admin.configDump({ resource: "dynamic_warming_clusters" });
-          const seen = `active ${describe(dump.configs) || "none"}, warming ${describe(warm.configs) || "none"}`;
-          if (samples.at(-1)?.endsWith(seen) !== true) samples.push(`${new Date().toISOString()} ${seen}`);
-          const updated = ((dump.configs ?? []) as DumpedCluster[]).some(
-            (e) =>
-              e.cluster?.name === CLUSTER && e.cluster.lb_subset_config?.default_subset?.color === "green",
-          );
-          return updated && !describe(warm.configs) ? { done: true, value: seen } : { done: false, seen };
-        },
-        {
-          what: `cluster "${CLUSTER}" active with default subset green (v2) and not warming`,
-          timeoutMs: ACTIVE_DEADLINE_MS,
-          intervalMs: 25,
-          signal: ctx.signal,
-        },
-      ).catch((e: Error) => e);
+      watch = watchClusterActive<SubsetCluster>(ctx, s, {
+        cluster: CLUSTER,
+        label: (c) => String(color(c)),
+        updated: (c) => color(c) === "green",
+        what: "default subset green (v2)",
+        timeoutMs: ACTIVE_DEADLINE_MS,
+      });
     });
-    const outcome = await active;
-    ctx.addEvidence({
-      label: "cluster versions (admin config dump samples)",
-      file: "cluster-versions.txt",
-      content: samples.join("\n") || "no sample",
-      excerpt: samples.slice(-3).join("\n"),
-    });
-    const verdict = lossVerdict(result, ["green"]);
-    const lost = [...result.records.values()].flat().some(isLoss);
-    if (outcome instanceof Error && !lost)
-      return fail(
-        `${outcome.message} (the update did not take effect: Envoy warms an updated EDS cluster until it gets a ClusterLoadAssignment)`,
-        verdict.evidence,
-        verdict.metrics,
-      );
-    return verdict;
+    return activeVerdict(ctx, result, ["green"], watch);
   },
 });

@@ -4,6 +4,8 @@ import type { CheckDefinition } from "../../harness/checks/define.ts";
 import { addClusterSwitch } from "./add-cluster-switch.ts";
 import { addListener } from "./add-listener.ts";
 import { clusterUpdateUnderLoad } from "./cluster-update-under-load.ts";
+import { healthCheckUpdate } from "./health-check-update.ts";
+import { rdsUpdateKeepsConnections } from "./rds-update-keeps-connections.ts";
 import { removeOldCluster } from "./remove-old-cluster.ts";
 import { replaceFilterChain } from "./replace-filter-chain.ts";
 import { rotateEndpoints } from "./rotate-endpoints.ts";
@@ -17,4 +19,6 @@ export const MAKE_BEFORE_BREAK_CHECKS: CheckDefinition[] = [
   replaceFilterChain,
   addListener,
   clusterUpdateUnderLoad,
+  healthCheckUpdate,
+  rdsUpdateKeepsConnections,
 ];

@@ -31,4 +31,11 @@ export const TWINS = {
     description: "empties a changed ClusterLoadAssignment before sending its new endpoints (503 UH)",
     server: { policy: "break-before-make" },
   },
+  // A fault mode rather than an order (harness/xds/repro-faults.ts).
+  ignoreUnchangedEds: {
+    name: "fault:ignore-unchanged-eds",
+    description:
+      "does not answer an EDS request whose assignment did not change (go-control-plane#245): an updated cluster stays warming",
+    server: { faults: ["ignore-unchanged-eds"] },
+  },
 } satisfies Record<string, Twin>;

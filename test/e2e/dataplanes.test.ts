@@ -3,16 +3,15 @@
 // vendor's proxy is certified). Each must ACK CDS, EDS, LDS and RDS v1 (asserted from the tap's
 // transcript) and route traffic to both endpoints, in SotW ADS and delta ADS.
 import { expect } from "chai";
-import { execa } from "execa";
 import { Stack } from "../../harness/scenario/stack.ts";
 import { variantName, type Variant } from "../../harness/scenario/variant.ts";
 import type { DataPlaneBuilder, StartedDataPlane } from "../../harness/dataplanes/types.ts";
 import { EnvoyContainer } from "../../harness/dataplanes/envoy-container.ts";
 import { CommandDataPlane } from "../../harness/dataplanes/command.ts";
 import { findEnvoy } from "../../harness/dataplanes/envoy-binary.ts";
-import { ensureDockerEngine, MANAGED_LABEL } from "../../harness/containers/docker-engine.ts";
+import { ensureDockerEngine } from "../../harness/containers/docker-engine.ts";
 import { ensureEnvoyImage } from "../../harness/containers/envoy-image.ts";
-import { SESSION_LABEL, sessionId } from "../../harness/containers/session.ts";
+import { removeLeftoverContainers } from "../../harness/containers/session.ts";
 import { projectPath } from "../../harness/util/paths.ts";
 import {
   CLUSTER_TYPE_URL,
@@ -37,12 +36,6 @@ const ADAPTERS: { name: string; builder: () => DataPlaneBuilder }[] = [
     builder: () => CommandDataPlane.fromFile(ENVOY_COMMAND_DEFINITION).withVars({ envoyBin: findEnvoy() }),
   },
 ];
-
-async function sessionContainers(): Promise<string[]> {
-  const filters = ["--filter", `label=${SESSION_LABEL}=${sessionId()}`, "--filter", `label=${MANAGED_LABEL}`];
-  const ps = await execa("docker", ["ps", "--all", "--quiet", ...filters]);
-  return ps.stdout.split("\n").filter(Boolean);
-}
 
 async function smoke(stack: Stack, dp: StartedDataPlane, variant: Variant): Promise<void> {
   for (const t of [CLUSTER_TYPE_URL, ENDPOINT_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL]) {
@@ -75,9 +68,7 @@ describe("e2e: the smoke scenario through the container and command adapters", f
   });
 
   afterEach(async () => {
-    const left = await sessionContainers();
-    if (left.length > 0) await execa("docker", ["rm", "--force", ...left], { reject: false });
-    expect(left, "containers left behind").to.deep.equal([]);
+    expect(await removeLeftoverContainers(), "containers left behind").to.deep.equal([]);
   });
 
   for (const adapter of ADAPTERS) {
