@@ -1,6 +1,7 @@
 // What a running check gets: its cell, its twin (if the twin test runs it), fixtures, and scenarios
 // started with the cell's control plane and data plane — all torn down by the runner afterwards, in
 // reverse order, whatever the verdict.
+import { existsSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { loadFixture } from "../fixtures/load.ts";
 import type { Fixture } from "../fixtures/types.ts";
@@ -10,11 +11,25 @@ import { projectPath } from "../util/paths.ts";
 import type { CheckDefinition, Twin } from "./define.ts";
 import type { Evidence } from "./types.ts";
 import { formatEntry } from "../tap/transcript.ts";
+import { isProxylessClient } from "../dataplanes/proxyless.ts";
 
 export interface Cell {
   cp: string;
   dp: string;
   variant: Variant;
+}
+
+/**
+ * A gRPC proxyless client cannot take a fixture written for Envoy (socket listeners; see
+ * PROXYLESS_CONSTRAINTS): where `<name>-grpc.yaml` sits beside `<name>.yaml`, proxyless cells get it
+ * instead — the same topology as an API listener, named weighted localities, IP endpoints. So a check
+ * (e.g. every data-plane protocol check on `smoke.yaml`) covers gRPC clients without branching on the
+ * data plane; one whose fixture has no such sibling runs its own fixture there.
+ */
+export function fixtureForDataPlane(path: string, dp: string): string {
+  if (!isProxylessClient(dp) || !path.endsWith(".yaml") || path.endsWith("-grpc.yaml")) return path;
+  const grpc = path.replace(/\.yaml$/, "-grpc.yaml");
+  return existsSync(grpc) ? grpc : path;
 }
 
 export class CheckContext {
@@ -44,7 +59,10 @@ export class CheckContext {
       (typeof this.check.fixture === "function" ? this.check.fixture(this.cell) : this.check.fixture),
   ): string {
     if (!name) throw new Error(`check "${this.check.id}": no fixture declared`);
-    return isAbsolute(name) ? name : projectPath("fixtures", "scenarios", name);
+    return fixtureForDataPlane(
+      isAbsolute(name) ? name : projectPath("fixtures", "scenarios", name),
+      this.cell.dp,
+    );
   }
 
   loadFixture(name?: string): Fixture {

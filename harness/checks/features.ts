@@ -1,5 +1,6 @@
 // Features a check can require, and which a matrix cell offers. A check whose features the cell lacks
 // is reported `skipped: <reason>` — never silently dropped, never a pass.
+import { isProxylessClient, PROXYLESS_VARIANTS } from "../dataplanes/proxyless.ts";
 import type { Variant } from "../scenario/variant.ts";
 
 export type Feature =
@@ -11,6 +12,12 @@ export type Feature =
   | "file"
   /** The control plane is the reference server (ordering policies, fault modes). */
   | "reference-cp"
+  /**
+   * The control plane translates Kubernetes Services/EndpointSlices with the reference translator
+   * (harness/translate), so its translator faults can be injected: `reference` (translating in the
+   * check's process) or `kube-reference` (watching the cluster).
+   */
+  | "kube-translator"
   /** The data plane has Envoy's admin API (config_dump, clusters, /ready). */
   | "envoy-admin"
   /** The data plane carries HTTP traffic through a listener. */
@@ -38,11 +45,12 @@ export function cellFeatures(c: CellCapabilities): Set<Feature> {
   if (c.variant.mode === "rest") f.add("rest");
   if (c.variant.mode === "file") f.add("file");
   if (c.cp === "reference") f.add("reference-cp");
+  if (c.cp === "reference" || KUBE_DRIVEN_CPS.has(c.cp)) f.add("kube-translator");
   if (c.dp === "envoy" || c.dp === "envoy-container" || c.dp === "command") {
     f.add("envoy-admin");
     f.add("http-listener");
   }
-  if (c.dp === "grpc-js" || c.dp === "grpc-go") f.add("proxyless");
+  if (isProxylessClient(c.dp)) f.add("proxyless");
   return f;
 }
 
@@ -63,7 +71,20 @@ export const APPLICABILITY: ReadonlySet<Feature> = new Set<Feature>([
   "proxyless",
 ]);
 
+/**
+ * Control planes configured by Kubernetes objects only (no snapshots): only checks that drive them
+ * through the cluster (requires "kube-translator") apply to them; the rest are not part of their plan.
+ */
+export const KUBE_DRIVEN_CPS: ReadonlySet<string> = new Set(["kube-reference"]);
+
+/** Why a kube-driven control plane leaves a check out of its plan, or undefined when it does not. */
+export function kubeDrivenExclusion(requires: Feature[], cp: string): string | undefined {
+  if (!KUBE_DRIVEN_CPS.has(cp) || requires.includes("kube-translator")) return undefined;
+  return `control plane "${cp}" is configured by Kubernetes objects, not by snapshots (it runs the checks that require "kube-translator": the parity suite)`;
+}
+
 export function applies(requires: Feature[], c: CellCapabilities): boolean {
+  if (kubeDrivenExclusion(requires, c.cp)) return false;
   const offered = cellFeatures(c);
   return requires.every((r) => !APPLICABILITY.has(r) || offered.has(r));
 }
@@ -78,6 +99,7 @@ export function missingFeatures(
   if (missing.length === 0) return undefined;
   const why: Record<string, string> = {
     "reference-cp": `control plane "${c.cp}" has no ordering policies or fault modes (reference only)`,
+    "kube-translator": `control plane "${c.cp}" does not translate Kubernetes objects with the reference translator (reference, kube-reference)`,
     "envoy-admin": `data plane "${c.dp}" has no Envoy admin API`,
     "http-listener": `data plane "${c.dp}" carries no HTTP listener traffic`,
     proxyless: `data plane "${c.dp}" is not a gRPC proxyless client`,
@@ -93,8 +115,9 @@ export function cellUnsupported(c: CellCapabilities): string | undefined {
     c.variant.mode === "rest" || c.variant.mode === "file"
       ? c.variant.mode
       : `${c.variant.transport}-${c.variant.mode}`;
-  if ((c.dp === "grpc-js" || c.dp === "grpc-go") && v !== "sotw-ads")
-    return `data plane "${c.dp}" speaks SotW over ADS only (gRPC clients have no delta or per-type xDS), not ${v}`;
+  // What each gRPC client speaks is data (harness/dataplanes/proxyless.ts), with the source that decides it.
+  if (isProxylessClient(c.dp) && !PROXYLESS_VARIANTS[c.dp].variants.includes(v))
+    return `data plane "${c.dp}" speaks ${PROXYLESS_VARIANTS[c.dp].variants.join(", ")} only, not ${v}: ${PROXYLESS_VARIANTS[c.dp].source}`;
   if (c.cp !== "reference" && (c.variant.mode === "rest" || c.variant.mode === "file"))
     return `control plane "${c.cp}" serves gRPC variants only, not ${v}`;
   return undefined;

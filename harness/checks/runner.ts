@@ -6,7 +6,15 @@ import { cellKey } from "../report/cells.ts";
 import { variantName } from "../scenario/variant.ts";
 import { CheckContext, type Cell } from "./context.ts";
 import type { CheckDefinition, Twin } from "./define.ts";
-import { applies, cellFeatures, cellUnsupported, missingFeatures, type Feature } from "./features.ts";
+import {
+  APPLICABILITY,
+  applies,
+  cellFeatures,
+  cellUnsupported,
+  kubeDrivenExclusion,
+  missingFeatures,
+  type Feature,
+} from "./features.ts";
 import type { CheckResult, Verdict } from "./types.ts";
 
 export interface RunChecksOptions {
@@ -35,6 +43,32 @@ export function plan(
       .filter((c) => !c.appliesTo || c.appliesTo(cell.variant))
       .filter((c) => applies(c.requires, { cp: cell.cp, dp: cell.dp, variant: cell.variant }))
       .map((check) => ({ cell, check })),
+  );
+}
+
+/**
+ * The checks a cell's kind leaves out of the plan — it lacks a feature they require, e.g. Envoy's admin
+ * API on a gRPC proxyless client — with why, so reports list them instead of dropping them silently.
+ * (Checks whose rule is about other variants, `appliesTo`, are not listed: every cell would repeat them.)
+ */
+export function notApplicableChecks(
+  checks: CheckDefinition[],
+  cells: Cell[],
+  grep?: RegExp,
+): { cell: Cell; check: CheckDefinition; reason: string }[] {
+  return cells.flatMap((cell) =>
+    checks
+      .filter((c) => !grep || grep.test(c.id) || grep.test(c.title))
+      .filter((c) => !c.appliesTo || c.appliesTo(cell.variant))
+      .filter((c) => !applies(c.requires, cell))
+      .map((check) => {
+        const kind = check.requires.filter((r) => APPLICABILITY.has(r));
+        const reason =
+          kubeDrivenExclusion(check.requires, cell.cp) ??
+          missingFeatures(kind, cellFeatures(cell), cell) ??
+          "not applicable";
+        return { cell, check, reason };
+      }),
   );
 }
 

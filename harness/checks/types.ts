@@ -61,6 +61,8 @@ export interface RunInfo {
   cells: { cp: Implementation; dp: Implementation; variant?: string }[];
   /** Cells of the requested matrix left out because an implementation does not speak their variant. */
   notApplicable?: { cp: string; dp: string; variant: string; reason: string }[];
+  /** Checks of the requested suites a cell's kind does not offer the features for (e.g. Envoy-only ones on gRPC clients). */
+  checksNotApplicable?: { cp: string; dp: string; variant: string; check: string; reason: string }[];
   environment: Record<string, string>;
 }
 

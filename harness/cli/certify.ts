@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { isAbsolute, join } from "node:path";
 import type { CheckDefinition } from "../checks/define.ts";
 import type { Cell } from "../checks/context.ts";
-import { plan, runChecks } from "../checks/runner.ts";
+import { notApplicableChecks, plan, runChecks } from "../checks/runner.ts";
 import { cellUnsupported } from "../checks/features.ts";
 import type { CheckResult, RunInfo, SuiteName } from "../checks/types.ts";
 import { findEnvoy, envoyVersion } from "../dataplanes/envoy-binary.ts";
@@ -37,7 +37,7 @@ export interface CertifyOptions {
 
 /** What the certify command can drive; others (e.g. `external` without an address) are reported, never dropped. */
 const SUPPORTED: Record<string, Set<string>> = {
-  cp: new Set(["reference", "go-control-plane"]),
+  cp: new Set(["reference", "go-control-plane", "kube-reference"]),
   dp: new Set(["envoy", "envoy-container", "command", "grpc-js", "grpc-go"]),
 };
 
@@ -74,6 +74,16 @@ export async function certify(o: CertifyOptions): Promise<number> {
     ...(notApplicable.length ? { notApplicable } : {}),
     environment: await environment(),
   };
+  const checksNotApplicable = notApplicableChecks(checks, runnable, o.grep).map(
+    ({ cell, check, reason }) => ({
+      cp: cell.cp,
+      dp: cell.dp,
+      variant: variantName(cell.variant),
+      check: check.id,
+      reason,
+    }),
+  );
+  if (checksNotApplicable.length) info.checksNotApplicable = checksNotApplicable;
   const results: CheckResult[] = [];
   const record = async (r: CheckResult) => {
     results.push(r);
@@ -125,7 +135,15 @@ export async function certify(o: CertifyOptions): Promise<number> {
   const bad = results.filter(
     (r) => r.verdict === "fail" || r.verdict === "inconclusive" || (o.strict && r.verdict === "skipped"),
   );
-  return bad.length > 0 ? EXIT.fail : EXIT.pass;
+  if (bad.length > 0) return EXIT.fail;
+  if (results.length === 0) {
+    // Nothing certified is not a pass: every requested check was left out as not applicable.
+    process.stderr.write(
+      "certify: no check ran: every requested check is not applicable to the requested cells (summary.md lists why)\n",
+    );
+    return EXIT.fail;
+  }
+  return EXIT.pass;
 }
 
 function baseResult(cell: Cell, id: string, suite: SuiteName, title: string, reason: string): CheckResult {

@@ -11,7 +11,7 @@ export const SUITE_NAMES: SuiteName[] = [
   "protocol",
   "parity",
 ];
-export const CONTROL_PLANE_NAMES = ["reference", "go-control-plane", "external"] as const;
+export const CONTROL_PLANE_NAMES = ["reference", "go-control-plane", "kube-reference", "external"] as const;
 export const DATA_PLANE_NAMES = ["envoy", "envoy-container", "grpc-js", "grpc-go", "command"] as const;
 export const VARIANT_NAMES = ALL_VARIANTS.map(variantName);
 

@@ -41,6 +41,7 @@ export async function implementationVersion(name: string): Promise<string> {
         : "unknown";
     }
     case "reference":
+    case "kube-reference":
       return REFERENCE_VERSION;
     case "go-control-plane":
       return goModVersion("go-control-plane", "github.com/envoyproxy/go-control-plane");

@@ -102,11 +102,37 @@ export function clientConstraintsEvidence(client: ProxylessClientName): {
   };
 }
 
+/**
+ * The xDS variants (harness/scenario/variant.ts variantName) each gRPC client speaks, and where its sources
+ * decide it. Matrix cells in other variants are not applicable (harness/checks/features.ts cellUnsupported),
+ * and start() refuses them.
+ */
+export const PROXYLESS_VARIANTS: Readonly<
+  Record<ProxylessClientName, { variants: readonly string[]; source: string }>
+> = {
+  "grpc-js": {
+    variants: ["sotw-ads"],
+    source:
+      "@grpc/grpc-js-xds 1.14 xds-client.ts opens only AggregatedDiscoveryService/StreamAggregatedResources",
+  },
+  "grpc-go": {
+    variants: ["sotw-ads"],
+    source:
+      "grpc-go 1.85 internal/xds/clients/xdsclient/ads_stream.go opens only AggregatedDiscoveryService/StreamAggregatedResources",
+  },
+};
+
+export function isProxylessClient(name: string): name is ProxylessClientName {
+  return Object.hasOwn(PROXYLESS_VARIANTS, name);
+}
+
 /** Throws unless the subscription is one gRPC clients speak; the message names the variant asked for. */
 export function checkProxylessXds(client: ProxylessClientName, xds: XdsClientConfig | undefined): string {
   if (!xds) throw new Error(`${client}: expected withXds(...) before start(), got none`);
   const variant = xds.mode === "rest" || xds.mode === "file" ? xds.mode : `${xds.transport}-${xds.mode}`;
-  if (variant !== "sotw-ads") throw new Error(`${client}: supports sotw-ads only, got ${variant}`);
+  const supported = PROXYLESS_VARIANTS[client].variants;
+  if (!supported.includes(variant))
+    throw new Error(`${client}: supports ${supported.join(", ")} only, got ${variant}`);
   if (!xds.address) throw new Error(`${client}: expected xds.address ("127.0.0.1:port"), got none`);
   return xds.address;
 }

@@ -7,6 +7,7 @@ import { EnvoyContainer } from "./envoy-container.ts";
 import { EnvoyProcess } from "./envoy-process.ts";
 import { GrpcGoClient } from "./grpc-go.ts";
 import { GrpcJsClient } from "./grpc-js.ts";
+import { PROXYLESS_VARIANTS } from "./proxyless.ts";
 import type { DataPlaneBuilder } from "./types.ts";
 
 export const DATA_PLANES: Record<string, () => DataPlaneBuilder> = {
@@ -26,7 +27,7 @@ export const DATA_PLANES: Record<string, () => DataPlaneBuilder> = {
 };
 
 /** Proxyless gRPC clients: no listener, no admin API; they send RPCs themselves. */
-export const PROXYLESS = new Set(["grpc-js", "grpc-go"]);
+export const PROXYLESS: ReadonlySet<string> = new Set(Object.keys(PROXYLESS_VARIANTS));
 
 export function dataPlaneBuilder(name: string): DataPlaneBuilder {
   const make = DATA_PLANES[name];

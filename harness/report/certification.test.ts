@@ -19,6 +19,17 @@ describe("report/certification", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("lists the cells and checks of the requested matrix that were left out as not applicable", async () => {
+    const plain = parse(await readFile(await writeCertification(dir, report), "utf8"));
+    expect(plain).not.to.have.any.keys("notApplicableCells", "notApplicableChecks");
+    const cell = { cp: "reference", dp: "grpc-go", variant: "delta-ads", reason: "SotW over ADS only" };
+    const check = { cp: "reference", dp: "grpc-go", variant: "sotw-ads", check: "x.y", reason: "Envoy only" };
+    const gaps = { ...report, info: { ...report.info, notApplicable: [cell], checksNotApplicable: [check] } };
+    const doc = parse(await readFile(await writeCertification(dir, gaps), "utf8"));
+    expect(doc.notApplicableCells).to.deep.equal([cell]);
+    expect(doc.notApplicableChecks).to.deep.equal([check]);
+  });
+
   it("writes the run, cells, environment and summary counts", async () => {
     const doc = parse(await readFile(await writeCertification(dir, report), "utf8"));
     expect(doc).to.include({

@@ -36,6 +36,8 @@ export function certificationDocument(report: RunReport): Record<string, unknown
       ...(cell.variant ? { variant: cell.variant } : {}),
       summary: countVerdicts(results.filter((r) => cellKey(r) === cell.key)),
     })),
+    ...(info.notApplicable?.length ? { notApplicableCells: info.notApplicable } : {}),
+    ...(info.checksNotApplicable?.length ? { notApplicableChecks: info.checksNotApplicable } : {}),
     summary: countVerdicts(results),
     results: results.map((r) => ({
       id: r.id,

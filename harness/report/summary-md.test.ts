@@ -50,6 +50,26 @@ describe("report/summary-md", () => {
     expect(withGaps).to.contain("- reference × grpc-js (delta-ads): speaks SotW over ADS only");
   });
 
+  it("lists the checks a cell's kind does not apply to, grouped by reason", () => {
+    expect(md).not.to.contain("Checks that do not apply to a cell");
+    const reason = 'data plane "grpc-js" has no Envoy admin API';
+    const cell = { cp: "reference", dp: "grpc-js", variant: "sotw-ads", reason };
+    const withGaps = renderSummaryMarkdown({
+      ...report,
+      info: {
+        ...report.info,
+        checksNotApplicable: [
+          { ...cell, check: "protocol.dp-rds-follows-lds" },
+          { ...cell, check: "protocol.dp-eds-follows-cds" },
+        ],
+      },
+    });
+    expect(withGaps).to.contain("Checks that do not apply to a cell (left out, with why):");
+    expect(withGaps).to.contain(
+      '- reference × grpc-js (sotw-ads): data plane "grpc-js" has no Envoy admin API: `protocol.dp-rds-follows-lds`, `protocol.dp-eds-follows-cds`',
+    );
+  });
+
   it("has one table per suite, rows checks and columns cells", () => {
     const ordering = section(md, "ordering");
     expect(ordering).to.contain(

@@ -57,6 +57,19 @@ function suiteTable(suite: string, results: CheckResult[], cells: Cell[]): strin
   return [...lines, ""];
 }
 
+/** Per cell and reason, the checks its kind does not apply to (e.g. Envoy-only checks on a gRPC client). */
+function checksNotApplicable(info: RunReport["info"]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const n of info.checksNotApplicable ?? []) {
+    const key = `${mdText(`${n.cp} × ${n.dp} (${n.variant})`)}: ${mdText(n.reason)}`;
+    groups.set(key, [...(groups.get(key) ?? []), n.check]);
+  }
+  if (groups.size === 0) return [];
+  const lines = ["Checks that do not apply to a cell (left out, with why):", ""];
+  for (const [key, ids] of groups) lines.push(`- ${key}: ${ids.map((id) => `\`${id}\``).join(", ")}`);
+  return [...lines, ""];
+}
+
 /** Per cell, the client constraints its checks recorded (the first result that carries them). */
 function clientConstraints(results: CheckResult[], cells: Cell[]): string[] {
   const lines: string[] = [];
@@ -142,6 +155,7 @@ export function renderSummaryMarkdown(report: RunReport): string {
       lines.push(`- ${mdText(`${n.cp} × ${n.dp} (${n.variant})`)}: ${mdText(n.reason)}`);
     lines.push("");
   }
+  lines.push(...checksNotApplicable(info));
   lines.push(...clientConstraints(results, cells));
   const suites = [...new Set(results.map((r) => r.suite))];
   for (const suite of suites)

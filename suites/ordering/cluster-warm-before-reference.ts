@@ -8,7 +8,10 @@ export const clusterWarmBeforeReference = defineCheck({
   title: "A new cluster is sent (CDS), then its endpoints (EDS), before any route or listener references it",
   spec: "xds_protocol#eventual-consistency-considerations",
   role: "control-plane",
-  requires: [],
+  // The order is the CP's, but it needs a data plane that subscribes to every cluster and listener
+  // (wildcard CDS/LDS, as proxies with socket listeners do): a gRPC proxyless client learns a new cluster
+  // only from the route that names it, so CDS-before-RDS cannot be asked of the CP there.
+  requires: ["http-listener"],
   fixture: "ordering/add-cluster.yaml",
   twins: [TWINS.rdsFirst, TWINS.ldsBeforeCds, TWINS.edsLate],
   async run(ctx) {

@@ -11,7 +11,10 @@ export const listenerBeforeRoutes = defineCheck({
   title: "A new listener is sent before its route configuration, and both after the clusters they use",
   spec: "xds_protocol#eventual-consistency-considerations",
   role: "control-plane",
-  requires: [],
+  // The order is the CP's, but it needs a data plane that subscribes to every cluster and listener
+  // (wildcard CDS/LDS, as proxies with socket listeners do): a gRPC proxyless client learns a new cluster
+  // only from the route that names it, so CDS-before-RDS cannot be asked of the CP there.
+  requires: ["http-listener"],
   fixture: "ordering/add-listener.yaml",
   twins: [TWINS.rdsFirst, TWINS.ldsBeforeCds],
   async run(ctx) {

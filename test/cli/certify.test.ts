@@ -55,6 +55,26 @@ describe("xdsc certify / report / repro", function () {
     expect(existsSync(join(out, "allure-report", "index.html"))).to.equal(true);
   });
 
+  it("a run in which no check applies is not a pass: exit 1, the summary says why", async () => {
+    const out = join(dir, "empty");
+    const r = await xdsc([
+      "certify",
+      "--dp",
+      "grpc-js",
+      "--suite",
+      "ordering",
+      "--variant",
+      "sotw-ads",
+      "--out",
+      out,
+    ]);
+    expect(r.code, r.stderr).to.equal(1);
+    expect(r.stderr).to.include("no check ran: every requested check is not applicable");
+    expect(readFileSync(join(out, "summary.md"), "utf8")).to.include(
+      'data plane "grpc-js" carries no HTTP listener traffic',
+    );
+  });
+
   it("Ctrl-C mid-run leaves no Envoy and keeps the partial report", async () => {
     const out = join(dir, "run");
     const marker = `sigint-${process.pid}-${Date.now()}`;
