@@ -1,6 +1,6 @@
 // go-control-plane (github.com/envoyproxy/go-control-plane, pinned in adapters/go-control-plane/go.mod)
-// as a control plane under test: built once per content into .cache/bin by scripts/build-go.sh,
-// spawned as an owned child (reaped if the harness dies), driven through the adapter API.
+// as a control plane under test: built once per content into the build cache (~/.cache/xds-conformance/bin)
+// by scripts/build-go.sh, spawned as an owned child (reaped if the harness dies), driven through the adapter API.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { projectPath } from "../util/paths.ts";
