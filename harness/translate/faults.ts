@@ -19,6 +19,8 @@ export const TRANSLATOR_FAULTS = {
   "include-not-ready":
     "endpoint conditions are ignored for endpoints neither ready nor terminating: not-ready pods serve",
   "omit-empty-service": "a Service without endpoints gets no cluster and no route (404 instead of 503)",
+  "headless-as-cluster-ip":
+    "a headless Service (clusterIP None) is translated like a ClusterIP one: a cluster and a route kube-proxy does not have",
 } as const;
 
 export type TranslatorFault = keyof typeof TRANSLATOR_FAULTS;
@@ -42,6 +44,7 @@ export function translateWithFault(
     input = { services: services.map((s) => withSpec(s, { internalTrafficPolicy: "Cluster" })), slices };
   if (fault === "wrong-port-mapping") input = { services, slices: positionalPorts(services, slices) };
   if (fault === "include-not-ready") input = { services, slices: slices.map(readyExcluded) };
+  if (fault === "headless-as-cluster-ip") input = { services: services.map(notHeadless), slices };
   const out = translateServices(input.services, input.slices, options);
   if (fault === "drop-terminating") mapAssignments(out, (groups) => groups.filter((g) => !g.priority));
   if (fault === "drop-last-endpoint")
@@ -75,6 +78,13 @@ function positionalPorts(services: Service[], slices: EndpointSlice[]): Endpoint
     for (const slice of own) rewritten.set(slice, { ...slice, ports });
   }
   return slices.map((s) => rewritten.get(s) ?? s);
+}
+
+/** The Service without its "None" cluster IP: what a translator that never looks at it would see. */
+function notHeadless(service: Service): Service {
+  if (service.spec.clusterIP !== "None") return service;
+  const { clusterIP: _none, clusterIPs: _nones, ...spec } = service.spec;
+  return { ...service, spec };
 }
 
 function readyExcluded(slice: EndpointSlice): EndpointSlice {

@@ -11,6 +11,8 @@ import { multiPort } from "./multi-port.ts";
 import { sessionAffinity } from "./session-affinity.ts";
 import { internalTrafficPolicy } from "./internal-traffic-policy.ts";
 import { notReady } from "./not-ready.ts";
+import { headlessExternalName } from "./headless-external-name.ts";
+import { endpointChurn } from "./endpoint-churn.ts";
 
 export const PARITY_CHECKS: CheckDefinition[] = [
   distributionPerConnection,
@@ -22,4 +24,6 @@ export const PARITY_CHECKS: CheckDefinition[] = [
   sessionAffinity,
   internalTrafficPolicy,
   notReady,
+  headlessExternalName,
+  endpointChurn,
 ];

@@ -9,6 +9,11 @@
 // shape of harness/traffic/traffic-record.ts plus `body` (first 120 bytes of a non-200 answer) and
 // `errorCode` (the socket error, e.g. ECONNREFUSED). It never fails on a failed request: every request
 // sent gets a record. Plain JavaScript so that it starts fast and needs no tsx.
+//
+// Load until told to stop (endpoint churn): with `untilFile`, requests go on (at most `count`) until that
+// file exists; `startedFile` is created once the first request has ended, so that the harness changes
+// nothing before the load runs.
+import { existsSync, writeFileSync } from "node:fs";
 import http from "node:http";
 
 const opts = JSON.parse(process.argv[2] ?? "{}");
@@ -61,6 +66,10 @@ function once(seq) {
 }
 
 const records = [];
-for (let seq = 0; seq < opts.count; seq++) records.push(await once(seq));
+for (let seq = 0; seq < opts.count; seq++) {
+  if (opts.untilFile && existsSync(opts.untilFile)) break;
+  records.push(await once(seq));
+  if (seq === 0 && opts.startedFile) writeFileSync(opts.startedFile, "");
+}
 if (agent) agent.destroy();
 process.stdout.write(JSON.stringify({ records }) + "\n");

@@ -6,6 +6,8 @@
 // paths differ on purpose, and the difference itself never fails the check, but each path must still
 // behave as documented for it (so a control plane that breaks the sidecar's side is caught);
 // `mode-specific` — the expectation differs between kube-proxy modes.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { CheckContext } from "../../../harness/checks/context.ts";
 import { fail, pass, skipped } from "../../../harness/checks/define.ts";
 import type { Evidence, Verdict } from "../../../harness/checks/types.ts";
@@ -28,10 +30,30 @@ export interface ParityStep {
   /** Strings kube-proxy's rules mention (and do not) once it has programmed this step. */
   rules(t: ParityTopology): { present: string[]; absent?: string[] };
   traffic: Traffic[];
+  /**
+   * Changes made while the step's first traffic runs as constant load (endpoint churn): each is applied
+   * and awaited on the path (kube-proxy's rules, the sidecar's ACKs) before the next; the load stops
+   * after the last. Without it, the traffic is sent after the step's state is in place.
+   */
+  during?: (t: ParityTopology) => ChurnChange[];
   /** The documented expectation, per path family, for the table (EXPECTATIONS.md says the same). */
   expected: { kubeProxy: string; sidecar: string };
-  /** undefined when the path behaved as expected, else what it did instead (one sentence). */
-  judge(obs: Observation[], path: PathName, t: ParityTopology): string | undefined;
+  /**
+   * undefined when the path behaved as expected, else what it did instead (one sentence). `config` is
+   * what the path was programmed with after this step: kube-proxy's rules dump of the node namespace, or
+   * the sidecar Envoy's config dump (JSON text), for behaviours judged without traffic (headless).
+   */
+  judge(obs: Observation[], path: PathName, t: ParityTopology, config: string): string | undefined;
+}
+
+export interface ChurnChange {
+  name: string;
+  /** Before the state is written (e.g. a new pod starts). */
+  before?(t: ParityTopology): Promise<void>;
+  state(t: ParityTopology): KubeState;
+  rules(t: ParityTopology): { present: string[]; absent?: string[] };
+  /** Once the path has the state (e.g. the pod that left stops). */
+  after?(t: ParityTopology): Promise<void>;
 }
 
 export interface ParitySpec {
@@ -76,12 +98,22 @@ export async function runParity(ctx: CheckContext, spec: ParitySpec): Promise<Ve
         await topo.applyState(step.state(topo));
         const { present, absent = [] } = step.rules(topo);
         await topo.cluster.waitForProxyRules(present, 30_000, absent);
-        const observations = await sendAll(topo, topo.client, step.traffic);
-        outcome.steps.push({ step: step.name, observations, problem: step.judge(observations, path, topo) });
+        const observations = step.during
+          ? await sendDuring(topo, topo.client, step, async (c) => {
+              const { present: p, absent: a = [] } = c.rules(topo);
+              await topo.cluster.waitForProxyRules(p, 30_000, a);
+            })
+          : await sendAll(topo, topo.client, step.traffic);
+        const rules = await topo.cluster.proxyRules();
+        outcome.steps.push({
+          step: step.name,
+          observations,
+          problem: step.judge(observations, path, topo, rules),
+        });
         evidence.push({
           label: `kube-proxy ${mode} rules (${step.name})`,
           file: `rules-${mode}-${slug(step.name)}.txt`,
-          content: await topo.cluster.proxyRules(),
+          content: rules,
         });
       }
       outcomes.push(outcome);
@@ -91,11 +123,14 @@ export async function runParity(ctx: CheckContext, spec: ParitySpec): Promise<Ve
     for (const step of spec.steps) {
       await topo.applyState(step.state(topo));
       await sidecar.apply(await topo.readState());
-      const observations = await sendAll(topo, topo.sidecarPod, step.traffic);
+      const observations = step.during
+        ? await sendDuring(topo, topo.sidecarPod, step, async () => sidecar.apply(await topo.readState()))
+        : await sendAll(topo, topo.sidecarPod, step.traffic);
+      const dump = await sidecar.configDump();
       outcome.steps.push({
         step: step.name,
         observations,
-        problem: step.judge(observations, "sidecar/envoy", topo),
+        problem: step.judge(observations, "sidecar/envoy", topo, dump),
       });
       evidence.push(
         {
@@ -112,7 +147,7 @@ export async function runParity(ctx: CheckContext, spec: ParitySpec): Promise<Ve
         {
           label: `Envoy config dump (${step.name})`,
           file: `envoy-config-dump-${slug(step.name)}.json`,
-          content: await sidecar.configDump(),
+          content: dump,
         },
       );
     }
@@ -162,6 +197,50 @@ async function sendAll(topo: ParityTopology, pod: ParityTopology["client"], traf
     out.push(observe(t, records));
   }
   return out;
+}
+
+/**
+ * The step's first traffic as constant load while its churn changes are made, each awaited on the path
+ * (`programmed`) before the next. The load is running before the first change (its first answer is in)
+ * and stops after the last.
+ */
+async function sendDuring(
+  topo: ParityTopology,
+  pod: ParityTopology["client"],
+  step: ParityStep,
+  programmed: (c: ChurnChange) => Promise<void>,
+): Promise<Observation[]> {
+  const t = step.traffic[0]!;
+  const dir = mkdtempSync(join(topo.cluster.dir, "churn-"));
+  const untilFile = join(dir, "stop");
+  const startedFile = join(dir, "started");
+  const load = topo.probe(pod, { target: `${CLUSTER_IP}:${t.port}`, count: t.count, untilFile, startedFile });
+  let failed: unknown;
+  void load.catch((e: unknown) => (failed = e));
+  try {
+    await waitForFile(startedFile, 15_000, () => failed);
+    for (const change of step.during!(topo)) {
+      await change.before?.(topo);
+      await topo.applyState(change.state(topo));
+      await programmed(change);
+      await change.after?.(topo);
+    }
+  } finally {
+    writeFileSync(untilFile, "");
+  }
+  const records = await load;
+  rmSync(dir, { recursive: true, force: true });
+  return [observe(t, records)];
+}
+
+async function waitForFile(file: string, timeoutMs: number, failed: () => unknown): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (failed()) throw failed();
+    if (Date.now() > deadline)
+      throw new Error(`load: expected its first answer within ${timeoutMs}ms, got none (${file} not made)`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 function verdictOf(

@@ -12,6 +12,7 @@ import {
 import { nsExec, sysctl } from "../../../harness/clusters/local/netns.ts";
 import type { EndpointSlice, Service } from "../../../harness/clusters/kube-types.ts";
 import type { TrafficRecord } from "../../../harness/traffic/traffic-record.ts";
+import type { ChildHandle } from "../../../harness/util/child.ts";
 
 const POD_ECHO = fileURLToPath(new URL("../../../harness/clusters/local/pod-echo.mjs", import.meta.url));
 const POD_CLIENT = fileURLToPath(new URL("./pod-client.mjs", import.meta.url));
@@ -39,6 +40,9 @@ export interface ProbeOptions {
   /** All requests on one keep-alive connection (default: a new connection per request). */
   keepAlive?: boolean;
   timeoutMs?: number;
+  /** Keep sending (at most `count`) until this file exists; `startedFile` is made after the first answer. */
+  untilFile?: string;
+  startedFile?: string;
 }
 
 export interface KubeState {
@@ -48,10 +52,13 @@ export interface KubeState {
 
 export class ParityTopology {
   private readonly applied = new Map<string, Service | EndpointSlice>();
+  /** The running echo processes, by `<pod>:<port>`. */
+  private readonly echoes = new Map<string, ChildHandle>();
 
   private constructor(
     readonly cluster: StartedLocalCluster,
     readonly pods: Map<string, LocalPod>,
+    private readonly specs: EchoPodSpec[],
     /** Path A's client: its connections to a ClusterIP meet kube-proxy's rules on the node. */
     readonly client: LocalPod,
     /** Path B's client: the same workload, with REDIRECT to the Envoy sidecar in its namespace. */
@@ -71,26 +78,44 @@ export class ParityTopology {
       for (const spec of echoPods) pods.set(spec.name, await cluster.addPod(spec.name));
       const client = await cluster.addPod("client");
       const sidecarPod = await cluster.addPod("sidecar");
+      const topo = new ParityTopology(cluster, pods, echoPods, client, sidecarPod);
       // Echo processes start in parallel: node's start-up dominates on a busy machine.
-      await Promise.all(
-        echoPods.flatMap((spec) =>
-          spec.ports.map(async (port) => {
-            const pod = pods.get(spec.name)!;
-            const echo = await cluster.startInPod(
-              pod,
-              process.execPath,
-              [POD_ECHO, `${spec.name}:${port}`, pod.ip, String(port)],
-              { name: "pod-echo" },
-            );
-            await echo.waitForLine(/^listening /, 15_000);
-          }),
-        ),
-      );
-      return new ParityTopology(cluster, pods, client, sidecarPod);
+      await Promise.all(echoPods.map((spec) => topo.startEcho(spec.name)));
+      return topo;
     } catch (error) {
       await cluster.stop();
       throw error;
     }
+  }
+
+  /** Starts the echo processes of a pod (those not running), resolving once each listens. */
+  async startEcho(name: string): Promise<void> {
+    const pod = this.pods.get(name);
+    const spec = this.specs.find((s) => s.name === name);
+    if (!pod || !spec)
+      throw new Error(`echo pod "${name}": expected one of ${[...this.pods.keys()].join(", ")}`);
+    await Promise.all(
+      spec.ports.map(async (port) => {
+        const id = `${name}:${port}`;
+        const running = this.echoes.get(id);
+        if (running && running.exit === undefined) return;
+        const echo = await this.cluster.startInPod(
+          pod,
+          process.execPath,
+          [POD_ECHO, id, pod.ip, String(port)],
+          { name: "pod-echo" },
+        );
+        this.echoes.set(id, echo);
+        await echo.waitForLine(/^listening /, 15_000);
+      }),
+    );
+  }
+
+  /** Stops the echo processes of a pod (a pod going away: its connections end with it). */
+  async stopEcho(name: string): Promise<void> {
+    const own = [...this.echoes].filter(([id]) => id.startsWith(`${name}:`));
+    await Promise.all(own.map(([, echo]) => echo.stop({ graceMs: 2000 })));
+    for (const [id] of own) this.echoes.delete(id);
   }
 
   ip(pod: string): string {
@@ -125,7 +150,9 @@ export class ParityTopology {
   /** Runs the client workload inside a pod; one record per request sent. */
   async probe(pod: LocalPod, options: ProbeOptions): Promise<ProbeRecord[]> {
     const timeoutMs = options.timeoutMs ?? 3000;
-    const budgetMs = 15_000 + options.count * (options.keepAlive ? 200 : timeoutMs);
+    const budgetMs = options.untilFile
+      ? 120_000
+      : 15_000 + options.count * (options.keepAlive ? 200 : timeoutMs);
     const out = await nsExec(
       pod.netns,
       process.execPath,
