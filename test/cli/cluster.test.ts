@@ -9,7 +9,7 @@ import type { ClusterState } from "../../harness/cli/cluster-state.ts";
 import { BUILD_TIMEOUT_MS, kubeBinaries } from "../../harness/clusters/local/binaries.ts";
 import { listNetns } from "../../harness/clusters/local/netns.ts";
 import { isProcessAlive } from "../../harness/util/child.ts";
-import { kubeAvailability } from "../kube/support.ts";
+import { requireLocalCluster } from "../kube/support.ts";
 import { xdsc } from "./support.ts";
 
 const lines = (s: string) =>
@@ -73,13 +73,7 @@ describe("xdsc cluster", function () {
 
   describe("detached local cluster: up → status → down", function () {
     before(async function () {
-      const unavailable = await kubeAvailability();
-      if (unavailable && process.env.CI === "true")
-        throw new Error(`local cluster prerequisite missing in CI: ${unavailable}`);
-      if (unavailable) {
-        console.log(`      skipped: ${unavailable}`);
-        this.skip();
-      }
+      await requireLocalCluster(this);
       // A first run builds the binaries (minutes); the cycle below then measures only the cluster.
       this.timeout(BUILD_TIMEOUT_MS);
       await kubeBinaries();

@@ -37,7 +37,7 @@ import {
 } from "../../harness/proto/type-urls.ts";
 import { isProcessAlive } from "../../harness/util/child.ts";
 import type { RequestEvent } from "../../harness/xds/events.ts";
-import { kubeAvailability, sendRequests } from "./support.ts";
+import { requireLocalCluster, sendRequests } from "./support.ts";
 import http from "node:http";
 
 const POD_ECHO = fileURLToPath(new URL("../../harness/clusters/local/pod-echo.mjs", import.meta.url));
@@ -90,13 +90,7 @@ describe("kube-reference: the reference translator as a control plane watching t
   const types = (push: KubePush) => push.result.steps.map((s) => s.typeUrl.split(".").pop());
 
   before(async function () {
-    const unavailable = await kubeAvailability();
-    if (unavailable && process.env.CI === "true")
-      throw new Error(`local cluster prerequisite missing in CI: ${unavailable}`);
-    if (unavailable) {
-      console.log(`      skipped: ${unavailable}`);
-      this.skip();
-    }
+    await requireLocalCluster(this);
     this.timeout(BUILD_TIMEOUT_MS);
     const bins = await kubeBinaries();
     this.timeout(120_000);

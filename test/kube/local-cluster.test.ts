@@ -24,7 +24,7 @@ import { findEnvoy } from "../../harness/dataplanes/envoy-binary.ts";
 import { ENDPOINT_TYPE_URL, LISTENER_TYPE_URL, ROUTE_TYPE_URL } from "../../harness/proto/type-urls.ts";
 import { isProcessAlive } from "../../harness/util/child.ts";
 import { getReaper } from "../../harness/util/reaper.ts";
-import { kubeAvailability, rootRules, sendRequests, waitForAcks } from "./support.ts";
+import { requireLocalCluster, rootRules, sendRequests, waitForAcks } from "./support.ts";
 
 const POD_ECHO = fileURLToPath(new URL("../../harness/clusters/local/pod-echo.mjs", import.meta.url));
 const CLUSTER_IP = "10.96.0.10";
@@ -55,14 +55,7 @@ describe("local cluster: real kube-apiserver + kube-proxy, pods as network names
     cluster!.client.apply(endpointSliceFor(service, endpoints, PORTS));
 
   before(async function () {
-    const unavailable = await kubeAvailability();
-    // In CI a missing prerequisite is a failure, never a skip (.ci/run installs everything).
-    if (unavailable && process.env.CI === "true")
-      throw new Error(`local cluster prerequisite missing in CI: ${unavailable}`);
-    if (unavailable) {
-      console.log(`      skipped: ${unavailable}`);
-      this.skip();
-    }
+    await requireLocalCluster(this);
     this.timeout(BUILD_TIMEOUT_MS);
     bins = await kubeBinaries();
     rulesBefore = await rootRules();

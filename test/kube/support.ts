@@ -19,6 +19,20 @@ export async function kubeAvailability(): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * For a `before` hook: skips the suite (saying why) where the local cluster cannot run, and fails it in
+ * CI, where a missing prerequisite is a failure, never a skip (.ci/run installs everything).
+ */
+export async function requireLocalCluster(ctx: Mocha.Context): Promise<void> {
+  const unavailable = await kubeAvailability();
+  if (unavailable && process.env.CI === "true")
+    throw new Error(`local cluster prerequisite missing in CI: ${unavailable}`);
+  if (unavailable) {
+    console.log(`      skipped: ${unavailable}`);
+    ctx.skip();
+  }
+}
+
 // What the harness's addresses and kube-proxy's objects look like in a rule or an address listing.
 const OURS = /10\.96\.|10\.244\.|169\.254\.1\.1\b|KUBE-|kube-proxy/;
 
