@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runOne } from "../harness/checks/runner.ts";
+import { runCheckAlone } from "../test/support/run-check.ts";
 import type { Cell } from "../harness/checks/context.ts";
 import type { CheckDefinition } from "../harness/checks/define.ts";
 import { ALL_CHECKS } from "./index.ts";
@@ -76,13 +76,7 @@ describe("checks on reference × Envoy", function () {
         it(`passes on the correct setup (self-certification, ${label(cell)})`, async () => {
           // A statistical check fails a correct setup with its declared α: up to attemptsFor(α) runs.
           const runs = await withAttempts(attemptsFor(check.statistics?.alpha ?? 0), "pass", () =>
-            runOne(check, cell, {
-              checks: [check],
-              cells: [],
-              runDir,
-              environment: env.features,
-              absent: env.absent,
-            }),
+            runCheckAlone(check, cell, env, runDir),
           );
           expect(runs.at(-1)!.verdict, attemptLog(runs)).to.equal("pass");
         });
@@ -96,14 +90,7 @@ describe("checks on reference × Envoy", function () {
             // A statistical check misses a twin exactly at its tolerance with 1 − power.
             const miss = check.statistics ? 1 - check.statistics.power : 0;
             const runs = await withAttempts(attemptsFor(miss), "fail", () =>
-              runOne(check, cell, {
-                checks: [check],
-                cells: [],
-                runDir: join(runDir, "twins"),
-                environment: env.features,
-                absent: env.absent,
-                twinOf: () => twin,
-              }),
+              runCheckAlone(check, cell, env, join(runDir, "twins"), twin),
             );
             const r = runs.at(-1)!;
             expect(r.verdict, `${twin.description}: ${attemptLog(runs)}`).to.equal("fail");

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Cell } from "../../harness/checks/context.ts";
 import { applies } from "../../harness/checks/features.ts";
-import { runOne } from "../../harness/checks/runner.ts";
+import { runCheckAlone } from "../../test/support/run-check.ts";
 import { detectEnvironment, type Environment } from "../../harness/checks/environment.ts";
 import { PARITY_CHECKS } from "./index.ts";
 
@@ -36,26 +36,13 @@ describe("parity checks on kube-reference (the translator as a CP watching the c
         expect(check.appliesTo?.(cell.variant) ?? true).to.equal(true);
       });
       it("passes with the sidecar fed by kube-reference", async () => {
-        const r = await runOne(check, cell, {
-          checks: [check],
-          cells: [],
-          runDir,
-          environment: env.features,
-          absent: env.absent,
-        });
+        const r = await runCheckAlone(check, cell, env, runDir);
         expect(r.verdict, r.reason).to.equal("pass");
       });
       if (!allTwins && !DEFAULT_TWINS.has(check.id)) return;
       for (const twin of check.twins) {
         it(`fails on its known-bad twin ${twin.name} (the fault in kube-reference's translator)`, async () => {
-          const r = await runOne(check, cell, {
-            checks: [check],
-            cells: [],
-            runDir: join(runDir, "twins"),
-            environment: env.features,
-            absent: env.absent,
-            twinOf: () => twin,
-          });
+          const r = await runCheckAlone(check, cell, env, join(runDir, "twins"), twin);
           expect(r.verdict, `${twin.description}: ${r.reason ?? ""}`).to.equal("fail");
           expect(r.reason)
             .to.be.a("string")

@@ -13,7 +13,8 @@ import { join } from "node:path";
 import type { Cell } from "../../harness/checks/context.ts";
 import { applies, cellUnsupported, type Feature } from "../../harness/checks/features.ts";
 import { detectEnvironment, type Environment } from "../../harness/checks/environment.ts";
-import { notApplicableChecks, runOne } from "../../harness/checks/runner.ts";
+import { notApplicableChecks } from "../../harness/checks/runner.ts";
+import { runCheckAlone } from "../../test/support/run-check.ts";
 import { buildGrpcGoClient } from "../../harness/dataplanes/grpc-go.ts";
 import { PROXYLESS_VARIANTS, type ProxylessClientName } from "../../harness/dataplanes/proxyless.ts";
 import { parseVariant, variantName } from "../../harness/scenario/variant.ts";
@@ -103,13 +104,7 @@ describe("protocol data-plane checks on gRPC proxyless clients", function () {
           const known = proxylessDivergence(check.id, dp);
           const want = known ? `fails as documented (${known.rule})` : "passes";
           it(`${check.id} ${want}`, async () => {
-            const r = await runOne(check, cell, {
-              checks: [check],
-              cells: [],
-              runDir,
-              environment: env.features,
-              absent: env.absent,
-            });
+            const r = await runCheckAlone(check, cell, env, runDir);
             if (!known) return expect(r.verdict, r.reason).to.equal("pass");
             expect(r.verdict, `${known.reason}; got: ${r.reason ?? ""}`).to.equal("fail");
             expect(r.reason, known.reason).to.match(known.evidence);
